@@ -1,0 +1,64 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Kysely } from 'kysely';
+import type { Database } from '../infra/db/types.js';
+import type { Logger } from '../infra/log/logger.js';
+import type { ObjectStorage } from '../infra/storage/object-storage.js';
+import type { MediaUrlSigner } from '../infra/storage/url-signing.js';
+import { errorHandler } from './errors.js';
+import type { JobQueue } from './job-queue.js';
+import { authenticate, type AuthState, type KeyResolver } from './middleware/authenticate.js';
+import { rateLimit } from './middleware/rate-limit.js';
+import { generateRoutes } from './routes/generate.js';
+import { historyRoutes } from './routes/history.js';
+import { mediaRoutes } from './routes/media.js';
+import { statusRoutes } from './routes/status.js';
+import { usageRoutes } from './routes/usage.js';
+
+export interface AppDeps {
+  readonly db: Kysely<Database>;
+  readonly storage: ObjectStorage;
+  readonly jobs: JobQueue;
+  readonly resolveApiKey: KeyResolver;
+  readonly log: Logger;
+  /** Present when media is served by this API (local storage); GCS links go to Google. */
+  readonly mediaSigner?: MediaUrlSigner;
+  readonly settings: {
+    readonly maxImageBytes: number;
+    readonly videoUrlTtlSeconds: number;
+    readonly rateLimitPerMinute: number;
+    readonly engineQueues: { readonly wan: string; readonly veo: string };
+    readonly veoPollIntervalSeconds: number;
+  };
+}
+
+/** The Koa app, not yet listening: the server and the tests both drive it over HTTP. */
+export function createApp(deps: AppDeps): Koa<AuthState> {
+  const app = new Koa<AuthState>();
+  app.proxy = true;
+  app.silent = true;
+  app.use(errorHandler((message, err) => deps.log.error(message, { err })));
+
+  const open = new Router();
+  open.get('/healthz', (ctx) => {
+    ctx.body = { ok: true };
+  });
+  app.use(open.routes());
+  if (deps.mediaSigner) app.use(mediaRoutes({ storage: deps.storage, signer: deps.mediaSigner }).routes());
+
+  const { settings } = deps;
+  const api = new Router<AuthState>({ prefix: '/api/v1' });
+  api.use(authenticate({ resolve: deps.resolveApiKey }));
+  api.use(rateLimit({ perMinute: settings.rateLimitPerMinute }));
+  for (const resource of [
+    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds }),
+    statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
+    historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
+    usageRoutes({ db: deps.db }),
+  ]) {
+    api.use(resource.routes(), resource.allowedMethods());
+  }
+  app.use(api.routes());
+  app.use(api.allowedMethods());
+  return app;
+}

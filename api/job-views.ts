@@ -1,0 +1,16 @@
+import type { Job } from '../infra/db/types.js';
+import type { ObjectStorage } from '../infra/storage/object-storage.js';
+
+/** `2025-12-25 18:30:00`, in UTC: the contract's history timestamp. */
+export function contractTimestamp(d: Date): string {
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A fetchable, expiring link to a finished job's video; null until there is one. */
+export async function videoUrl(storage: ObjectStorage, job: Job, ttlSeconds: number): Promise<string | null> {
+  return job.status === 'COMPLETED' && job.video_key ? storage.signedUrl(job.video_key, ttlSeconds) : null;
+}
+
+export async function posterUrl(storage: ObjectStorage, job: Job, ttlSeconds: number): Promise<string | null> {
+  return job.status === 'COMPLETED' && job.poster_key ? storage.signedUrl(job.poster_key, ttlSeconds) : null;
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
+import type { Kysely } from 'kysely';
+import { failJobRecord, insertJob } from '../../infra/db/jobs.js';
+import type { Database } from '../../infra/db/types.js';
+import type { ObjectStorage } from '../../infra/storage/object-storage.js';
+import type { VideoJobInput } from '../../workflows/messages.js';
+import { jobCost } from '../../workflows/pricing.js';
+import { ApiError, badRequest } from '../errors.js';
+import type { JobQueue } from '../job-queue.js';
+import type { AuthState } from '../middleware/authenticate.js';
+import { FieldError, parseGenerateFields } from '../schemas/generate.js';
+import { probeImage } from '../upload/image-probe.js';
+import { receiveImage } from '../upload/receive-image.js';
+
+export interface GenerateDeps {
+  readonly db: Kysely<Database>;
+  readonly storage: ObjectStorage;
+  readonly jobs: JobQueue;
+  readonly maxImageBytes: number;
+  readonly engineQueues: { readonly wan: string; readonly veo: string };
+  readonly veoPollIntervalSeconds: number;
+}
+
+const MIN_SIDE = 64;
+const MAX_SIDE = 8192;
+
+export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
+  const router = new Router<AuthState>();
+
+  router.post('/generate', async (ctx) => {
+    const jobId = randomUUID();
+    const inputKey = `jobs/${jobId}/input`;
+    if (!ctx.is('multipart/form-data')) {
+      throw badRequest('No image file provided (send the request as multipart/form-data with an `image` file).');
+    }
+    const { fields, image } = await receiveImage(ctx, { storage: deps.storage, key: inputKey, maxBytes: deps.maxImageBytes });
+
+    let input: VideoJobInput;
+    try {
+      if (!image || image.size === 0) throw new FieldError('No image file provided');
+      const probe = probeImage(image.head);
+      if (!probe.ok) throw new FieldError(`Invalid parameter 'image': the file ${probe.reason}.`);
+      if (Math.min(probe.width, probe.height) < MIN_SIDE || Math.max(probe.width, probe.height) > MAX_SIDE) {
+        throw new FieldError(`Invalid parameter 'image': ${probe.width}×${probe.height} is outside ${MIN_SIDE}–${MAX_SIDE} pixels a side.`);
+      }
+      const engine = parseGenerateFields(fields);
+      input = {
+        jobId,
+        accountId: ctx.state.accountId,
+        image: { key: inputKey, contentType: probe.contentType, width: probe.width, height: probe.height },
+        engine,
+        cost: jobCost(engine),
+        engineQueue: engine.model === 'wan2.1' ? deps.engineQueues.wan : deps.engineQueues.veo,
+        pollIntervalSeconds: deps.veoPollIntervalSeconds,
+      };
+    } catch (err) {
+      await deps.storage.delete(inputKey).catch(() => {});
+      if (err instanceof FieldError) throw badRequest(err.message);
+      throw err;
+    }
+
+    // The record comes first, so a job the queue accepted is never missing from history.
+    await insertJob(deps.db, {
+      id: jobId,
+      accountId: input.accountId,
+      model: input.engine.model,
+      prompt: input.engine.params.prompt,
+      params: { ...input.engine.params, image: input.image },
+      cost: input.cost,
+      inputKey,
+    });
+    try {
+      await deps.jobs.start(input);
+    } catch (err) {
+      await failJobRecord(deps.db, jobId, 'The job could not be queued.');
+      throw new ApiError(503, 'The job queue is unavailable right now; nothing was charged. Try again shortly.', { 'Retry-After': '5' }, err);
+    }
+
+    ctx.status = 202;
+    ctx.body = { message: 'Generation job accepted.', job_id: jobId, model: input.engine.model, cost: input.cost };
+  });
+
+  return router;
+}

@@ -1,0 +1,70 @@
+import Router from '@koa/router';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { listAccountJobs, type HistoryCursor } from '../../infra/db/jobs.js';
+import type { Database } from '../../infra/db/types.js';
+import type { ObjectStorage } from '../../infra/storage/object-storage.js';
+import { badRequest } from '../errors.js';
+import { contractTimestamp, videoUrl } from '../job-views.js';
+import type { AuthState } from '../middleware/authenticate.js';
+import { integerField } from '../schemas/form-fields.js';
+
+export interface HistoryDeps {
+  readonly db: Kysely<Database>;
+  readonly storage: ObjectStorage;
+  readonly videoUrlTtlSeconds: number;
+}
+
+export const historyQuerySchema = z.object({
+  limit: integerField(1, 100).default(20),
+  cursor: z.string().optional(),
+});
+
+/** Opaque to clients: the position of the last item of the previous page. */
+export function encodeCursor(c: HistoryCursor): string {
+  return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url');
+}
+
+export function decodeCursor(raw: string): HistoryCursor | null {
+  const [at, id] = Buffer.from(raw, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) return null;
+  return { createdAt, id };
+}
+
+export function historyRoutes(deps: HistoryDeps): Router<AuthState> {
+  const router = new Router<AuthState>();
+
+  router.get('/history', async (ctx) => {
+    const query = historyQuerySchema.safeParse(ctx.query);
+    if (!query.success) {
+      const issue = query.error.issues[0]!;
+      throw badRequest(`Invalid parameter '${String(issue.path[0])}': ${issue.message}.`);
+    }
+    const { limit, cursor } = query.data;
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (after === null) throw badRequest(`Invalid parameter 'cursor': use the value of a previous page's X-Next-Cursor header.`);
+
+    const jobs = await listAccountJobs(deps.db, ctx.state.accountId, { limit, after });
+    // The body stays the contract's bare array; paging travels in headers.
+    const last = jobs.at(-1);
+    if (jobs.length === limit && last) {
+      const next = encodeCursor({ createdAt: last.created_at, id: last.id });
+      ctx.set('X-Next-Cursor', next);
+      ctx.set('Link', `</api/v1/history?limit=${limit}&cursor=${next}>; rel="next"`);
+    }
+    ctx.body = await Promise.all(
+      jobs.map(async (job) => ({
+        id: job.id,
+        prompt: job.prompt,
+        video_url: await videoUrl(deps.storage, job, deps.videoUrlTtlSeconds),
+        status: job.status,
+        timestamp: contractTimestamp(job.created_at),
+        model: job.model,
+        ...(job.status === 'FAILED' ? { error: job.error } : {}),
+      })),
+    );
+  });
+
+  return router;
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { EngineRequest, VeoParams, WanParams } from '../../workflows/messages.js';
+import { booleanField, choiceField, integerField, numberField, textField } from './form-fields.js';
+
+/**
+ * The one description of `POST /api/v1/generate`: its checks, its types and (through
+ * zod's JSON Schema export) its documentation. Defaults are the contract's.
+ */
+const MAX_PROMPT = 2000;
+const MAX_HINT = 500;
+const UINT32_MAX = 4294967295;
+
+const common = {
+  prompt: textField(MAX_PROMPT).refine((p) => p.trim().length > 0, 'must not be empty'),
+  model: choiceField(['wan2.1', 'veo3.1'] as const).default('wan2.1'),
+  negative_prompt: textField(MAX_PROMPT).optional(),
+  seed: integerField(0, UINT32_MAX).optional(),
+};
+
+// Wan 2.1's VAE downsamples 8× and its transformer patches 2×2, so sides are multiples of 16;
+// its temporal VAE compresses 4 frames into one after the first, so frame counts are 4k+1.
+const wan = {
+  cfg: numberField(1.0, 20.0).default(7.5),
+  width: integerField(16, 1920).refine((v) => v % 16 === 0, 'must be a multiple of 16').default(1280),
+  height: integerField(16, 1920).refine((v) => v % 16 === 0, 'must be a multiple of 16').default(720),
+  length: integerField(1, 161).refine((v) => v % 4 === 1, 'must be of the form 4k+1 (e.g. 81)').default(81),
+  steps: integerField(1, 100).default(30),
+};
+
+const veo = {
+  duration_seconds: choiceField(['4', '6', '8'] as const).transform((v) => Number(v) as 4 | 6 | 8).default(4),
+  resolution: choiceField(['720p', '1080p'] as const).default('720p'),
+  camera_motion: textField(MAX_HINT).optional(),
+  subject_animation: textField(MAX_HINT).optional(),
+  environmental_animation: textField(MAX_HINT).optional(),
+  person_generation: choiceField(['allow_adult', 'allow_all', 'deny'] as const).default('allow_adult'),
+  generate_audio: booleanField().default(false),
+  enhance_prompt: booleanField().default(false),
+};
+
+/** Largest frame Wan 2.1 was trained on (1280×720 either way round); larger runs out of its depth. */
+const WAN_MAX_PIXELS = 1280 * 720;
+
+export const generateFieldsSchema = z.object({ ...common, ...wan, ...veo }).strict();
+export type GenerateFields = z.output<typeof generateFieldsSchema>;
+
+export const wanOnlyFields = Object.keys(wan);
+export const veoOnlyFields = Object.keys(veo);
+export const knownFields = new Set([...Object.keys(generateFieldsSchema.shape), 'image']);
+
+export class FieldError extends Error {
+  override name = 'FieldError';
+}
+
+/**
+ * Checks the text fields of a generate request and returns the engine request they describe.
+ * Throws FieldError with a message naming the offending parameter.
+ */
+export function parseGenerateFields(raw: Record<string, unknown>): EngineRequest {
+  for (const [name, value] of Object.entries(raw)) {
+    if (!knownFields.has(name)) throw new FieldError(`Unknown parameter '${name}'.`);
+    if (Array.isArray(value)) throw new FieldError(`Parameter '${name}' was sent more than once.`);
+  }
+  if (raw.prompt === undefined) throw new FieldError(`Missing required parameter 'prompt'.`);
+
+  const parsed = generateFieldsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'request');
+    throw new FieldError(`Invalid parameter '${name}': ${issue.message}.`);
+  }
+  const f = parsed.data;
+  const foreign = f.model === 'wan2.1' ? veoOnlyFields : wanOnlyFields;
+  const misplaced = foreign.find((name) => raw[name] !== undefined);
+  if (misplaced) throw new FieldError(`Parameter '${misplaced}' does not apply to model '${f.model}'.`);
+
+  if (f.model === 'wan2.1') {
+    if (f.width * f.height > WAN_MAX_PIXELS) {
+      throw new FieldError(`Invalid parameters 'width' and 'height': ${f.width}×${f.height} exceeds Wan 2.1's largest frame (1280×720 pixels).`);
+    }
+    const params: WanParams = {
+      prompt: f.prompt,
+      negativePrompt: f.negative_prompt ?? '',
+      cfg: f.cfg,
+      width: f.width,
+      height: f.height,
+      length: f.length,
+      steps: f.steps,
+      seed: f.seed ?? 42,
+    };
+    return { model: 'wan2.1', params };
+  }
+
+  const params: VeoParams = {
+    prompt: f.prompt,
+    durationSeconds: f.duration_seconds,
+    resolution: f.resolution,
+    cameraMotion: f.camera_motion?.trim() || null,
+    subjectAnimation: f.subject_animation?.trim() || null,
+    environmentalAnimation: f.environmental_animation?.trim() || null,
+    personGeneration: f.person_generation,
+    generateAudio: f.generate_audio,
+    enhancePrompt: f.enhance_prompt,
+    negativePrompt: f.negative_prompt?.trim() || null,
+    seed: f.seed ?? null,
+  };
+  return { model: 'veo3.1', params };
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Creates or refreshes the project-local Python environment (.venv) from the pinned
+# requirement files. Re-running with unchanged pins costs one hash comparison.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+venv="${VIVID_VENV:-$root/.venv}"
+files=("$root/infra/python/requirements-tools.txt" "$root/infra/python/requirements-test.txt")
+stamp="$venv/.vivid-requirements.sha256"
+want="$(cat "${files[@]}" | sha256sum | cut -d' ' -f1)"
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$venv/bin/python" ]; then
+  exit 0
+fi
+
+python="${PYTHON:-python3}"
+if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+  echo "vivid: Python 3.10 or newer is needed for the project's tools (set PYTHON to one)" >&2
+  exit 1
+fi
+echo "vivid: installing Python tools into $venv ..." >&2
+[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+args=()
+for f in "${files[@]}"; do args+=(-r "$f"); done
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${args[@]}"
+echo "$want" > "$stamp"
+echo "vivid: Python tools ready" >&2

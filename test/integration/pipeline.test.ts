@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { creditBalance } from '../../infra/db/credits.js';
+import { databaseCases } from '../support/databases.js';
+import { ApiClient, waitUntil } from '../support/http.js';
+import { startPipeline, startTemporalFixture, type Pipeline, type TemporalFixture } from '../support/pipeline.js';
+
+// Default Wan job: 81 frames at 1280×720, 30 steps → 6 credits. Default Veo job: 4 s → 40 credits.
+const WAN_COST = 6;
+const VEO_COST = 40;
+
+let temporal: TemporalFixture;
+before(async () => {
+  temporal = await startTemporalFixture();
+});
+after(async () => {
+  await temporal.stop();
+});
+
+for (const databaseCase of databaseCases()) {
+  describe(`job pipeline on ${databaseCase.name}`, () => {
+    let pipeline: Pipeline;
+    before(async () => {
+      pipeline = await startPipeline(temporal, databaseCase);
+    });
+    after(async () => {
+      await pipeline.stop();
+    });
+
+    const clientWith = async (credits: number) => {
+      const { accountId, apiKey } = await pipeline.newAccount(credits);
+      return { accountId, api: new ApiClient(pipeline.api.url, apiKey) };
+    };
+
+    const ledgerFor = (jobId: string) =>
+      pipeline.database.db.selectFrom('credit_ledger').select(['kind', 'amount']).where('job_id', '=', jobId).orderBy('id').execute();
+
+    test('a wan2.1 job runs from submit to COMPLETED with a fetchable video, in history and usage', async () => {
+      const { api } = await clientWith(100);
+      const submitted = await api.generate({ prompt: 'A lighthouse in a storm' });
+      assert.equal(submitted.status, 202);
+      assert.equal(submitted.body.message, 'Generation job accepted.');
+      const jobId = String(submitted.body.job_id);
+      assert.match(jobId, /^[0-9a-f-]{36}$/);
+
+      const done = await api.waitForJob(jobId);
+      assert.equal(done.status, 'COMPLETED', JSON.stringify(done));
+      assert.equal(done.job_id, jobId);
+      const video = await fetch(String(done.video_url));
+      assert.equal(video.status, 200);
+      assert.equal(await video.text(), `test video of ${jobId} by wan`);
+      assert.equal(video.headers.get('content-type'), 'video/mp4');
+
+      const history = await api.history();
+      assert.equal(history.status, 200);
+      assert.equal(history.body.length, 1);
+      const item = history.body[0]!;
+      assert.equal(item.id, jobId);
+      assert.equal(item.prompt, 'A lighthouse in a storm');
+      assert.equal(item.status, 'COMPLETED');
+      assert.match(String(item.timestamp), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      assert.equal(typeof item.video_url, 'string');
+
+      const usage = await api.usage();
+      assert.equal(usage.body.credits_remaining, 100 - WAN_COST);
+      assert.match(String(usage.body.cycle_resets_on), /^\d{4}-\d{2}-01T00:00:00Z$/);
+      assert.deepEqual(await ledgerFor(jobId), [{ kind: 'reserve', amount: -WAN_COST }]);
+    });
+
+    test('a veo3.1 job submits once, polls on timers until done and completes', async () => {
+      const { api } = await clientWith(100);
+      const submitted = await api.generate({ prompt: 'Waves at dusk [polls=3]', model: 'veo3.1' });
+      assert.equal(submitted.status, 202, JSON.stringify(submitted.body));
+      const jobId = String(submitted.body.job_id);
+      const done = await api.waitForJob(jobId);
+      assert.equal(done.status, 'COMPLETED', JSON.stringify(done));
+      assert.equal(await (await fetch(String(done.video_url))).text(), `test video of ${jobId} by veo`);
+      assert.equal(pipeline.engines.submissions.get(jobId), 1);
+      assert.equal(pipeline.engines.polls.get(jobId), 3);
+      assert.equal((await api.usage()).body.credits_remaining, 100 - VEO_COST);
+    });
+
+    test('a missing or wrong API key is 401 with a JSON error', async () => {
+      for (const key of [undefined, 'vf_not-a-real-key']) {
+        const api = new ApiClient(pipeline.api.url, key);
+        for (const res of [await api.usage(), await api.request('GET', '/history'), await api.generate({ prompt: 'x' }), await api.status('c2c625a3-0fc9-44ba-90e4-25d37428607a')]) {
+          assert.equal(res.status, 401);
+          assert.equal(typeof res.body.error, 'string');
+        }
+      }
+    });
+
+    test("another account's job is 404 and never appears in its history", async () => {
+      const owner = await clientWith(100);
+      const stranger = await clientWith(100);
+      const jobId = String((await owner.api.generate({ prompt: 'Mine' })).body.job_id);
+      const res = await stranger.api.status(jobId);
+      assert.equal(res.status, 404);
+      assert.match(String(res.body.error), /No job/);
+      assert.equal((await stranger.api.request('POST', `/cancel/${jobId}`)).status, 404);
+      assert.deepEqual((await stranger.api.history()).body, []);
+      assert.equal((await owner.api.waitForJob(jobId)).status, 'COMPLETED');
+      assert.equal((await stranger.api.status('not-a-uuid')).status, 404);
+    });
+
+    test('too few credits fails the job with a clear error and charges nothing', async () => {
+      const { api } = await clientWith(WAN_COST - 1);
+      const jobId = String((await api.generate({ prompt: 'Too expensive' })).body.job_id);
+      const done = await api.waitForJob(jobId);
+      assert.equal(done.status, 'FAILED');
+      assert.equal(done.error, `Not enough credits: this job costs ${WAN_COST} and ${WAN_COST - 1} remain.`);
+      assert.equal((await api.usage()).body.credits_remaining, WAN_COST - 1);
+      assert.deepEqual(await ledgerFor(jobId), []);
+      assert.equal(pipeline.engines.started.has(jobId), false);
+    });
+
+    test("an engine failure fails the job with the engine's message and refunds once", async () => {
+      const { api } = await clientWith(50);
+      const jobId = String((await api.generate({ prompt: 'Cursed [fail]' })).body.job_id);
+      const done = await api.waitForJob(jobId);
+      assert.equal(done.status, 'FAILED');
+      assert.equal(done.error, 'The engine could not render this job.');
+      assert.equal((await api.usage()).body.credits_remaining, 50);
+      assert.deepEqual(await ledgerFor(jobId), [
+        { kind: 'reserve', amount: -WAN_COST },
+        { kind: 'refund', amount: WAN_COST },
+      ]);
+      const veoJob = String((await api.generate({ prompt: 'Rejected [fail]', model: 'veo3.1' })).body.job_id);
+      const veoDone = await api.waitForJob(veoJob);
+      assert.equal(veoDone.error, 'Veo rejected the request: the prompt is not allowed.');
+      assert.equal((await api.usage()).body.credits_remaining, 50);
+    });
+
+    test('a retryable engine crash is retried and the job still completes', async () => {
+      const { api } = await clientWith(50);
+      const jobId = String((await api.generate({ prompt: 'Shaky [flaky]' })).body.job_id);
+      const done = await api.waitForJob(jobId, undefined, 30_000);
+      assert.equal(done.status, 'COMPLETED', JSON.stringify(done));
+      assert.equal((await api.usage()).body.credits_remaining, 50 - WAN_COST);
+    });
+
+    test('a control worker restarted mid-job finishes the job and charges once', async () => {
+      const { api, accountId } = await clientWith(40);
+      const jobId = String((await api.generate({ prompt: 'Slow render [hold]' })).body.job_id);
+      await waitUntil('the engine to start the job', () => pipeline.engines.started.has(jobId));
+      const live = await api.waitForJob(jobId, (b) => b.stage === 'rendering');
+      assert.equal(live.status, 'PROCESSING');
+      assert.equal(typeof live.progress, 'number');
+
+      await pipeline.stopControlWorker();
+      // With no control worker, status still answers from the record.
+      const meanwhile = await api.status(jobId);
+      assert.equal(meanwhile.status, 200);
+      assert.equal(meanwhile.body.status, 'PROCESSING');
+      await pipeline.startControlWorker();
+      pipeline.engines.release();
+
+      const done = await api.waitForJob(jobId);
+      assert.equal(done.status, 'COMPLETED', JSON.stringify(done));
+      assert.deepEqual(await ledgerFor(jobId), [{ kind: 'reserve', amount: -WAN_COST }]);
+      assert.equal(await creditBalance(pipeline.database.db, accountId), 40 - WAN_COST);
+    });
+
+    test('a cancelled job stops, is FAILED and refunded', async () => {
+      const { api } = await clientWith(40);
+      const jobId = String((await api.generate({ prompt: 'Never mind [hold]' })).body.job_id);
+      await waitUntil('the engine to start the job', () => pipeline.engines.started.has(jobId));
+      const cancel = await api.request('POST', `/cancel/${jobId}`);
+      assert.equal(cancel.status, 202, JSON.stringify(cancel.body));
+      const done = await api.waitForJob(jobId);
+      assert.equal(done.status, 'FAILED');
+      assert.equal(done.error, 'The job was cancelled.');
+      assert.equal((await api.usage()).body.credits_remaining, 40);
+      assert.equal((await api.request('POST', `/cancel/${jobId}`)).status, 409);
+    });
+
+    test('history pages newest first with a cursor, without gaps or repeats', async () => {
+      const { api } = await clientWith(1000);
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push(String((await api.generate({ prompt: `Job ${i}` })).body.job_id));
+      const seen: string[] = [];
+      let query = '?limit=2';
+      const sizes: number[] = [];
+      for (let page = 0; page < 5; page++) {
+        const res = await api.history(query);
+        assert.equal(res.status, 200);
+        sizes.push(res.body.length);
+        seen.push(...res.body.map((j) => String(j.id)));
+        const next = res.headers.get('x-next-cursor');
+        if (!next) break;
+        query = `?limit=2&cursor=${next}`;
+      }
+      assert.deepEqual(sizes.slice(0, 3), [2, 2, 1]);
+      assert.deepEqual(seen, [...ids].reverse());
+      assert.equal((await api.history('?limit=0')).status, 400);
+      assert.equal((await api.history('?limit=abc')).status, 400);
+      assert.equal((await api.history('?cursor=garbage')).status, 400);
+      for (const id of ids) await api.waitForJob(id);
+      const usage = await api.usage();
+      assert.equal(usage.body.credits_remaining, 1000 - 5 * WAN_COST);
+    });
+  });
+}

@@ -1,0 +1,48 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../api/app.js';
+import { temporalJobQueue } from '../api/job-queue.js';
+import type { Config } from '../infra/config.js';
+import { findAccountIdByApiKey } from '../infra/db/api-keys.js';
+import type { Logger } from '../infra/log/logger.js';
+import type { Runtime } from './runtime.js';
+
+export interface RunningApi {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(config: Config, runtime: Runtime, log: Logger, listen = config.http): Promise<RunningApi> {
+  const { db } = runtime.database;
+  const app = createApp({
+    db,
+    storage: runtime.storage,
+    jobs: temporalJobQueue(runtime.client, { taskQueue: config.queues.control }),
+    resolveApiKey: (key) => findAccountIdByApiKey(db, key),
+    log,
+    mediaSigner: runtime.mediaSigner,
+    settings: {
+      maxImageBytes: config.maxImageBytes,
+      videoUrlTtlSeconds: config.videoUrlTtlSeconds,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      engineQueues: { wan: config.queues.wan, veo: config.queues.veo },
+      veoPollIntervalSeconds: config.veoPollIntervalSeconds,
+    },
+  });
+  const server = http.createServer(app.callback());
+  // Uploads of tens of MiB on slow links must not be cut off by Node's default request timeout.
+  server.requestTimeout = 10 * 60 * 1000;
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${listen.host === '0.0.0.0' ? 'localhost' : listen.host}:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    }),
+  };
+}

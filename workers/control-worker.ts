@@ -1,0 +1,25 @@
+import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { createControlActivities } from '../activities/index.js';
+import type { Config } from '../infra/config.js';
+import type { Runtime } from './runtime.js';
+
+export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
+
+/**
+ * The orchestration worker: runs job workflows and the activities that touch only our own
+ * records (credits, job history). Engines run on their own queues and workers.
+ */
+export async function createControlWorker(
+  config: Pick<Config, 'queues' | 'temporal'>,
+  runtime: Pick<Runtime, 'database' | 'workerConnection'>,
+  /** A prebuilt bundle (production images, tests that start many workers); omitted: bundled at start. */
+  workflowBundle?: WorkflowBundleOption,
+): Promise<Worker> {
+  return Worker.create({
+    connection: runtime.workerConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.queues.control,
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    activities: createControlActivities({ db: runtime.database.db }),
+  });
+}

@@ -1,0 +1,1 @@
+export { videoJob } from './video-job.js';
