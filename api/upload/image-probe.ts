@@ -18,13 +18,17 @@ export type ProbeResult =
   | { ok: true; contentType: ImageType; width: number; height: number }
   | { ok: false; reason: string };
 
+/** image-size reads PNG and WebP headers without bounds checks: shorter files would yield garbage sizes. */
+const MIN_HEADER_BYTES: Record<ImageType, number> = { 'image/png': 33, 'image/webp': 30, 'image/jpeg': 4 };
+
 /** Type and displayed size (EXIF rotation applied, so portrait photos read as portrait). */
 export function probeImage(head: Buffer): ProbeResult {
   const contentType = sniffImageType(head);
   if (!contentType) return { ok: false, reason: 'must be a PNG, JPEG or WebP image' };
   try {
+    if (head.length < MIN_HEADER_BYTES[contentType]) throw new Error('truncated');
     const size = imageSize(head);
-    if (!size.width || !size.height) return { ok: false, reason: 'has no readable dimensions' };
+    if (!size.width || !size.height) throw new Error('no dimensions');
     const rotated = (size.orientation ?? 1) >= 5;
     return { ok: true, contentType, width: rotated ? size.height : size.width, height: rotated ? size.width : size.height };
   } catch {

@@ -15,7 +15,7 @@ export interface ReceivedUpload {
 
 const multerMessages: Record<string, (field?: string) => string> = {
   LIMIT_FILE_SIZE: () => '', // replaced below: it needs the limit
-  LIMIT_UNEXPECTED_FILE: (field) => `Unexpected file field '${field}': send the image as 'image'.`,
+  LIMIT_UNEXPECTED_FILE: (field) => (field === 'image' ? 'Send one image only.' : `Unexpected file field '${field}': send the image as 'image'.`),
   LIMIT_FIELD_VALUE: (field) => `Parameter '${field}' is too long.`,
   LIMIT_FIELD_COUNT: () => 'Too many parameters.',
   LIMIT_PART_COUNT: () => 'Too many parts in the form.',
@@ -58,7 +58,8 @@ export async function receiveImage(ctx: Context, options: { storage: ObjectStora
   const upload = multer({
     // @koa/multer hands options to multer 2, whose engine type @types/koa__multer predates.
     storage: engine as unknown as multer.StorageEngine,
-    limits: { fileSize: maxBytes, files: 1, fields: 40, fieldSize: 64 * 1024, parts: 50 },
+    // `files` above one lets multer name a stray file field instead of only counting it.
+    limits: { fileSize: maxBytes, files: 5, fields: 40, fieldSize: 64 * 1024, parts: 50 },
   }).single('image');
 
   try {

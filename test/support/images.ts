@@ -70,7 +70,7 @@ export function makeWebpHeader(width: number, height: number): Buffer {
   const chunkHeader = Buffer.alloc(8);
   chunkHeader.write('VP8L', 0, 'latin1');
   chunkHeader.writeUInt32LE(vp8l.length, 4);
-  const body = Buffer.concat([Buffer.from('WEBP', 'latin1'), chunkHeader, vp8l, Buffer.alloc(1)]);
+  const body = Buffer.concat([Buffer.from('WEBP', 'latin1'), chunkHeader, vp8l, Buffer.alloc(8)]);
   const riff = Buffer.alloc(8);
   riff.write('RIFF', 0, 'latin1');
   riff.writeUInt32LE(body.length, 4);

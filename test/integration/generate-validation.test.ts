@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { databaseCases } from '../support/databases.js';
+import { ApiClient } from '../support/http.js';
+import { makeJpegHeader, makeLargePng, makePng, makeWebpHeader } from '../support/images.js';
+import { startPipeline, startTemporalFixture, type Pipeline, type TemporalFixture } from '../support/pipeline.js';
+
+const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+
+describe('POST /generate validation', () => {
+  let temporal: TemporalFixture;
+  let pipeline: Pipeline;
+  let api: ApiClient;
+
+  before(async () => {
+    temporal = await startTemporalFixture();
+    pipeline = await startPipeline(temporal, databaseCases()[0]!, { MAX_IMAGE_BYTES: String(MAX_IMAGE_BYTES) });
+    api = new ApiClient(pipeline.api.url, (await pipeline.newAccount(10_000)).apiKey);
+  });
+  after(async () => {
+    await pipeline.stop();
+    await temporal.stop();
+  });
+
+  /** Rejected requests leave nothing behind: no job row, no stored upload. */
+  async function assertNothingKept(): Promise<void> {
+    const jobs = await pipeline.database.db.selectFrom('jobs').select('id').execute();
+    const accepted = new Set(jobs.map((j) => j.id));
+    const root = path.join(pipeline.config.dataDir, 'objects', 'jobs');
+    const stored = await readdir(root).catch(() => [] as string[]);
+    for (const dir of stored) {
+      const files = await readdir(path.join(root, dir)).catch(() => [] as string[]);
+      if (files.length > 0) assert.ok(accepted.has(dir), `upload for rejected request kept: ${dir} (${files.join(', ')})`);
+    }
+  }
+
+  async function rejects(fields: Record<string, string>, expected: RegExp | string, image?: Buffer | null, filename?: string) {
+    const res = await api.generate(fields, image === undefined ? makePng(96, 64) : image, filename);
+    assert.equal(res.status, 400, `${JSON.stringify(fields)} → ${res.status} ${JSON.stringify(res.body)}`);
+    if (typeof expected === 'string') assert.equal(res.body.error, expected);
+    else assert.match(String(res.body.error), expected);
+  }
+
+  test('a missing image is 400 "No image file provided"', async () => {
+    await rejects({ prompt: 'x' }, 'No image file provided', null);
+    const form = new URLSearchParams({ prompt: 'x' });
+    const res = await api.request('POST', '/generate', form.toString(), { 'Content-Type': 'application/x-www-form-urlencoded' });
+    assert.equal(res.status, 400);
+    assert.match(String(res.body.error), /^No image file provided/);
+    await rejects({ prompt: 'x' }, 'No image file provided', Buffer.alloc(0));
+  });
+
+  test('the image is judged by its bytes, not its name', async () => {
+    await rejects({ prompt: 'x' }, "Invalid parameter 'image': the file must be a PNG, JPEG or WebP image.", Buffer.from('GIF89a not allowed'), 'cat.png');
+    await rejects({ prompt: 'x' }, /Invalid parameter 'image'/, Buffer.from('plain text pretending'), 'photo.jpg');
+    await rejects({ prompt: 'x' }, /Invalid parameter 'image': the file could not be read as PNG/, makePng(96, 64).subarray(0, 20));
+    for (const [image, name] of [[makeJpegHeader(640, 480), 'a.bin'], [makeWebpHeader(300, 500), 'noext'], [makePng(128, 72), 'x.webp']] as const) {
+      const res = await api.generate({ prompt: 'fine' }, image, name);
+      assert.equal(res.status, 202, `${name}: ${JSON.stringify(res.body)}`);
+    }
+  });
+
+  test('image size and dimension limits', async () => {
+    await rejects({ prompt: 'x' }, "Invalid parameter 'image': the file exceeds 2 MiB.", makeLargePng(MAX_IMAGE_BYTES + 1000));
+    await rejects({ prompt: 'x' }, /Invalid parameter 'image': 32×32 is outside 64–8192 pixels a side/, makePng(32, 32));
+    assert.equal((await api.generate({ prompt: 'x' }, makeLargePng(MAX_IMAGE_BYTES - 1000))).status, 202);
+  });
+
+  test('prompt and model', async () => {
+    await rejects({}, "Missing required parameter 'prompt'.");
+    await rejects({ prompt: '   ' }, "Invalid parameter 'prompt': must not be empty.");
+    await rejects({ prompt: 'x'.repeat(2001) }, "Invalid parameter 'prompt': must be at most 2000 characters.");
+    await rejects({ prompt: 'x', model: 'sora' }, "Invalid parameter 'model': must be one of 'wan2.1', 'veo3.1'.");
+  });
+
+  test('every wan2.1 parameter: types, ranges and Wan constraints', async () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ cfg: 'high' }, /'cfg': must be a number/],
+      [{ cfg: '0.5' }, /'cfg': must be between 1.0 and 20.0/],
+      [{ cfg: '20.5' }, /'cfg': must be between 1.0 and 20.0/],
+      [{ width: '1280.5' }, /'width': must be an integer/],
+      [{ width: '1000' }, /'width': must be a multiple of 16/],
+      [{ height: '721' }, /'height': must be a multiple of 16/],
+      [{ width: '1920', height: '1088' }, /exceeds Wan 2.1's largest frame/],
+      [{ length: '80' }, /'length': must be of the form 4k\+1/],
+      [{ length: '0' }, /'length': must be at least 1/],
+      [{ length: '1001' }, /'length': must be at most 161/],
+      [{ steps: '0' }, /'steps': must be at least 1/],
+      [{ steps: 'ten' }, /'steps': must be an integer/],
+      [{ seed: '-1' }, /'seed': must be at least 0/],
+      [{ seed: '4294967296' }, /'seed': must be at most 4294967295/],
+      [{ negative_prompt: 'n'.repeat(2001) }, /'negative_prompt': must be at most 2000 characters/],
+      [{ duration_seconds: '8' }, /Parameter 'duration_seconds' does not apply to model 'wan2.1'/],
+    ];
+    for (const [fields, message] of cases) await rejects({ prompt: 'x', ...fields }, message);
+    const ok = await api.generate({ prompt: 'x', cfg: '1.0', width: '720', height: '1280', length: '5', steps: '1', seed: '0' });
+    assert.equal(ok.status, 202, JSON.stringify(ok.body));
+  });
+
+  test('every veo3.1 parameter: enumerations and booleans sent as strings', async () => {
+    const veo = { prompt: 'x', model: 'veo3.1' };
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ duration_seconds: '5' }, /'duration_seconds': must be one of '4', '6', '8'/],
+      [{ duration_seconds: 'eight' }, /'duration_seconds'/],
+      [{ resolution: '4k' }, /'resolution': must be one of '720p', '1080p'/],
+      [{ person_generation: 'everyone' }, /'person_generation': must be one of 'allow_adult', 'allow_all', 'deny'/],
+      [{ generate_audio: 'maybe' }, /'generate_audio': must be true or false/],
+      [{ enhance_prompt: '2' }, /'enhance_prompt': must be true or false/],
+      [{ camera_motion: 'c'.repeat(501) }, /'camera_motion': must be at most 500 characters/],
+      [{ cfg: '7.5' }, /Parameter 'cfg' does not apply to model 'veo3.1'/],
+      [{ width: '1280' }, /Parameter 'width' does not apply to model 'veo3.1'/],
+    ];
+    for (const [fields, message] of cases) await rejects({ ...veo, ...fields }, message);
+    for (const flag of ['true', 'false', 'TRUE', '1', '0']) {
+      const res = await api.generate({ ...veo, generate_audio: flag, enhance_prompt: flag, duration_seconds: '8', resolution: '1080p', person_generation: 'deny' });
+      assert.equal(res.status, 202, `${flag}: ${JSON.stringify(res.body)}`);
+    }
+  });
+
+  test('unknown and repeated parameters are named, never ignored', async () => {
+    await rejects({ prompt: 'x', fps: '24' }, "Unknown parameter 'fps'.");
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array(makePng(96, 64))]), 'a.png');
+    form.append('prompt', 'x');
+    form.append('seed', '1');
+    form.append('seed', '2');
+    const res = await api.request('POST', '/generate', form);
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error, "Parameter 'seed' was sent more than once.");
+    const twoImages = new FormData();
+    twoImages.append('image', new Blob([new Uint8Array(makePng(96, 64))]), 'a.png');
+    twoImages.append('other', new Blob([new Uint8Array(makePng(96, 64))]), 'b.png');
+    twoImages.append('prompt', 'x');
+    const second = await api.request('POST', '/generate', twoImages);
+    assert.equal(second.status, 400);
+    assert.match(String(second.body.error), /Unexpected file field 'other'/);
+  });
+
+  test('the contract defaults are recorded on the job', async () => {
+    const res = await api.generate({ prompt: 'defaults' });
+    const job = await pipeline.database.db.selectFrom('jobs').selectAll().where('id', '=', String(res.body.job_id)).executeTakeFirstOrThrow();
+    assert.equal(job.model, 'wan2.1');
+    assert.deepEqual(
+      { ...job.params, image: undefined },
+      { prompt: 'defaults', negativePrompt: '', cfg: 7.5, width: 1280, height: 720, length: 81, steps: 30, seed: 42, image: undefined },
+    );
+    const veo = await api.generate({ prompt: 'defaults', model: 'veo3.1' });
+    const veoJob = await pipeline.database.db.selectFrom('jobs').selectAll().where('id', '=', String(veo.body.job_id)).executeTakeFirstOrThrow();
+    assert.equal(veoJob.params.durationSeconds, 4);
+    assert.equal(veoJob.params.resolution, '720p');
+    assert.equal(veoJob.params.personGeneration, 'allow_adult');
+    assert.equal(veoJob.params.generateAudio, false);
+    assert.equal(veoJob.params.enhancePrompt, false);
+  });
+
+  test('no rejected request keeps an upload or a job', async () => {
+    await assertNothingKept();
+  });
+});
