@@ -10,7 +10,7 @@ export function integerField(min: number, max: number) {
     .trim()
     .regex(/^[+-]?\d+$/, 'must be an integer')
     .transform(Number)
-    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+    .pipe(z.number({ error: 'must be an integer' }).int({ error: 'must be an integer' }).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
 
 export function numberField(min: number, max: number) {
@@ -19,7 +19,7 @@ export function numberField(min: number, max: number) {
     .trim()
     .regex(/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/, 'must be a number')
     .transform(Number)
-    .pipe(z.number().min(min, `must be between ${min.toFixed(1)} and ${max.toFixed(1)}`).max(max, `must be between ${min.toFixed(1)} and ${max.toFixed(1)}`));
+    .pipe(z.number({ error: `must be between ${min.toFixed(1)} and ${max.toFixed(1)}` }).min(min, `must be between ${min.toFixed(1)} and ${max.toFixed(1)}`).max(max, `must be between ${min.toFixed(1)} and ${max.toFixed(1)}`));
 }
 
 const truthy = new Set(['true', '1', 'yes', 'on']);

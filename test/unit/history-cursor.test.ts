@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { contractTimestamp } from '../../api/job-views.js';
+import { decodeCursor, encodeCursor } from '../../api/routes/history.js';
+
+test('cursors round-trip and garbage is refused', () => {
+  const c = { createdAt: new Date('2026-11-24T10:11:12.345Z'), id: 'c2c625a3-0fc9-44ba-90e4-25d37428607a' };
+  assert.deepEqual(decodeCursor(encodeCursor(c)), c);
+  assert.equal(decodeCursor('garbage'), null);
+  assert.equal(decodeCursor(Buffer.from('not-a-date|c2c625a3-0fc9-44ba-90e4-25d37428607a').toString('base64url')), null);
+  assert.equal(decodeCursor(Buffer.from('2026-01-01T00:00:00Z|x; drop table jobs').toString('base64url')), null);
+});
+
+test("history timestamps use the contract's format, in UTC", () => {
+  assert.equal(contractTimestamp(new Date('2025-12-25T18:30:00.999Z')), '2025-12-25 18:30:00');
+});
