@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ObjectNotFoundError, type ObjectInfo, type ObjectStorage } from './object-storage.js';
+import type { MediaUrlSigner } from './url-signing.js';
+
+// Content types live beside each object: the filesystem has nowhere else to keep them.
+const SIDECAR_SUFFIX = '.meta.json';
+
+interface Sidecar {
+  contentType: string | null;
+}
+
+/**
+ * Objects as plain files under `root` (`<root>/<key>`), for single-machine installs.
+ * Unlike GCS, a key cannot be both an object and a prefix of another (`a` and `a/b`).
+ */
+export class LocalDiskStorage implements ObjectStorage {
+  readonly #root: string;
+  readonly #signer: MediaUrlSigner;
+
+  constructor({ root, signer }: { root: string; signer: MediaUrlSigner }) {
+    this.#root = path.resolve(root);
+    this.#signer = signer;
+  }
+
+  async put(key: string, body: Readable | Buffer, options: { contentType?: string } = {}): Promise<ObjectInfo> {
+    const file = this.#pathOf(key);
+    await mkdir(path.dirname(file), { recursive: true });
+    const contentType = options.contentType ?? null;
+    // Temp files sit in the target's directory so the final rename never crosses filesystems.
+    const temp = (target: string) => path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.partial`);
+    const dataTemp = temp(file);
+    const sidecarTemp = temp(file + SIDECAR_SUFFIX);
+    try {
+      if (Buffer.isBuffer(body)) await writeFile(dataTemp, body, { flag: 'wx' });
+      else await pipeline(body, createWriteStream(dataTemp, { flags: 'wx' }));
+      await writeFile(sidecarTemp, JSON.stringify({ contentType } satisfies Sidecar), { flag: 'wx' });
+      const { size } = await stat(dataTemp);
+      // Sidecar first: the object becomes visible with the data rename, its type already in place.
+      await rename(sidecarTemp, file + SIDECAR_SUFFIX);
+      await rename(dataTemp, file);
+      return { size, contentType: contentType ?? undefined };
+    } catch (error) {
+      await Promise.all([rm(dataTemp, { force: true }), rm(sidecarTemp, { force: true })]);
+      throw error;
+    }
+  }
+
+  async get(key: string, range?: { start: number; end: number }): Promise<Readable> {
+    const file = this.#pathOf(key);
+    if (range) assertRange(range);
+    // Opening first pins the file: an overwrite (rename) after this point doesn't disturb the read.
+    const handle = await open(file, 'r').catch((error: unknown) => {
+      throw isMissing(error) ? new ObjectNotFoundError(key) : error;
+    });
+    if ((await handle.stat()).isDirectory()) {
+      await handle.close();
+      throw new ObjectNotFoundError(key);
+    }
+    return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+  }
+
+  async stat(key: string): Promise<ObjectInfo | null> {
+    const file = this.#pathOf(key);
+    let size: number;
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) return null;
+      size = info.size;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    return { size, contentType: await this.#contentType(file) };
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.#pathOf(key);
+    // Data first, so the object vanishes in one step; a stray sidecar is overwritten by the next put.
+    await rm(file, { force: true });
+    await rm(file + SIDECAR_SUFFIX, { force: true });
+  }
+
+  async signedUrl(key: string, ttlSeconds: number): Promise<string> {
+    this.#pathOf(key);
+    return this.#signer.sign(key, ttlSeconds);
+  }
+
+  gcsUri(_key: string): undefined {
+    return undefined;
+  }
+
+  async #contentType(file: string): Promise<string | undefined> {
+    try {
+      const sidecar = JSON.parse(await readFile(file + SIDECAR_SUFFIX, 'utf8')) as Partial<Sidecar>;
+      return typeof sidecar.contentType === 'string' ? sidecar.contentType : undefined;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  #pathOf(key: string): string {
+    assertSafeKey(key);
+    const file = path.join(this.#root, ...key.split('/'));
+    // Belt and braces: the segment checks above should already make this impossible.
+    if (!file.startsWith(this.#root + path.sep)) throw new Error(`Invalid storage key ${JSON.stringify(key)}: escapes the storage root`);
+    return file;
+  }
+}
+
+function assertSafeKey(key: string): void {
+  const invalid = (why: string) => new Error(`Invalid storage key ${JSON.stringify(key)}: ${why}`);
+  if (typeof key !== 'string' || key.length === 0) throw invalid('empty');
+  if (key.includes('\\')) throw invalid('backslashes are not allowed');
+  if (key.includes('\0')) throw invalid('NUL bytes are not allowed');
+  if (key.startsWith('/')) throw invalid('must be relative');
+  for (const segment of key.split('/')) {
+    if (segment === '') throw invalid('empty path segment');
+    if (segment === '.' || segment === '..') throw invalid(`"${segment}" segments are not allowed`);
+    if (segment.endsWith(SIDECAR_SUFFIX)) throw invalid(`names ending in ${SIDECAR_SUFFIX} are reserved`);
+  }
+}
+
+function assertRange({ start, end }: { start: number; end: number }): void {
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new RangeError(`Invalid byte range ${start}-${end}`);
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // ENOTDIR: a prefix of the key is a file, so the key cannot exist.
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
