@@ -47,14 +47,14 @@ export interface JobTable {
 }
 
 export interface CreditLedgerTable {
-  id: Generated<string>;
+  id: Generated<number>;
   account_id: string;
   job_id: string | null;
   kind: LedgerKind;
   /** Signed: grants and refunds add, reservations subtract. */
   amount: number;
   /** First day (UTC) of the monthly cycle the entry counts toward. */
-  cycle_start: ColumnType<Date, Date | string, never>;
+  cycle_start: ColumnType<string, string, never>;
   note: string | null;
   created_at: CreatedAt;
 }
