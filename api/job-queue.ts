@@ -1,6 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { defaultPayloadConverter, TypedSearchAttributes } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { jobProgressQuery, searchAttributes, videoJobWorkflowType, type JobProgress, type VideoJobInput } from '../workflows/messages.js';
+import { refineProgress, type PendingActivity } from './live-progress.js';
 
 /** The API's view of Temporal: start a job's workflow, read its live state, cancel it. */
 export interface JobQueue {
@@ -11,8 +13,33 @@ export interface JobQueue {
   cancel(jobId: string): Promise<boolean>;
 }
 
-export function temporalJobQueue(client: Client, options: { taskQueue: string; queryTimeoutMs?: number }): JobQueue {
+export interface TemporalJobQueueOptions {
+  readonly taskQueue: string;
+  readonly queryTimeoutMs?: number;
+  /**
+   * How long one answer about a job's live state is reused. Each answer costs a round trip
+   * through the Temporal server to the control worker, so many pollers of one job share it.
+   */
+  readonly progressTtlMs?: number;
+}
+
+export function temporalJobQueue(client: Client, options: TemporalJobQueueOptions): JobQueue {
   const queryTimeoutMs = options.queryTimeoutMs ?? 1000;
+  const progressTtlMs = options.progressTtlMs ?? 1000;
+  const recent = new Map<string, { at: number; answer: Promise<JobProgress | null> }>();
+
+  const ask = async (jobId: string): Promise<JobProgress | null> => {
+    try {
+      const handle = client.workflow.getHandle(jobId);
+      const progress = await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(jobProgressQuery));
+      if (progress.stage !== 'queued') return progress;
+      const { raw } = await handle.describe();
+      return refineProgress(progress, (raw.pendingActivities ?? []).map(toPendingActivity));
+    } catch {
+      return null;
+    }
+  };
+
   return {
     async start(input) {
       await client.workflow.start(videoJobWorkflowType, {
@@ -27,11 +54,16 @@ export function temporalJobQueue(client: Client, options: { taskQueue: string; q
       });
     },
     async progress(jobId) {
-      try {
-        return await client.withDeadline(Date.now() + queryTimeoutMs, () => client.workflow.getHandle(jobId).query(jobProgressQuery));
-      } catch {
-        return null;
+      const now = Date.now();
+      const hit = recent.get(jobId);
+      if (hit && now - hit.at < progressTtlMs) return hit.answer;
+      // Concurrent pollers of one job share a single in-flight question.
+      const answer = ask(jobId);
+      recent.set(jobId, { at: now, answer });
+      if (recent.size > 10_000) {
+        for (const [id, entry] of recent) if (now - entry.at >= progressTtlMs) recent.delete(id);
       }
+      return answer;
     },
     async cancel(jobId) {
       try {
@@ -39,11 +71,29 @@ export function temporalJobQueue(client: Client, options: { taskQueue: string; q
         const { status } = await handle.describe();
         if (status.name !== 'RUNNING') return false;
         await handle.cancel();
+        recent.delete(jobId);
         return true;
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return false;
         throw err;
       }
     },
+  };
+}
+
+const STARTED = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+
+function toPendingActivity(info: proto.temporal.api.workflow.v1.IPendingActivityInfo): PendingActivity {
+  const payload = info.heartbeatDetails?.payloads?.[0];
+  let heartbeat: unknown;
+  try {
+    heartbeat = payload ? defaultPayloadConverter.fromPayload(payload) : undefined;
+  } catch {
+    heartbeat = undefined;
+  }
+  return {
+    type: info.activityType?.name ?? '',
+    started: info.state === STARTED,
+    heartbeat,
   };
 }

@@ -23,7 +23,8 @@ export async function openRuntime(config: Config, temporalAddress: string): Prom
     for (const c of closers.reverse()) await c().catch(() => {});
   };
   try {
-    const database = await openDatabase(config);
+    // The stack owns the embedded database: if a CLI run holds it, wait for it rather than become its client.
+    const database = await openDatabase(config, { embedded: { waitForOwnership: true } });
     closers.push(() => database.close());
 
     const secret = await loadOrCreateSigningSecret(config.dataDir, config.urlSigningSecret);

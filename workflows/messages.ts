@@ -101,6 +101,12 @@ export interface EngineActivities {
   pollVeoOperation(input: VeoOperationRef): Promise<VeoPollResult>;
 }
 
+/** What a Wan render reports in each heartbeat: the denoising step it has finished. */
+export interface RenderHeartbeat {
+  readonly step: number;
+  readonly steps: number;
+}
+
 export type JobStage = 'reserving_credits' | 'queued' | 'rendering' | 'finalizing' | 'completed' | 'failed' | 'refunding';
 
 export interface JobProgress {

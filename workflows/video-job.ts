@@ -92,7 +92,9 @@ async function runEngine(input: VideoJobInput, report: StageReporter): Promise<E
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
       retry: { maximumAttempts: 3, initialInterval: '5 seconds', nonRetryableErrorTypes: ['OutOfMemory', 'InvalidInput'] },
     });
-    report('rendering', 0.1);
+    // 'queued' until a GPU worker picks the render up; the API tells the two apart from the
+    // activity's state, which only the server knows.
+    report('queued', 0.1);
     return wan.generateWanVideo({ jobId: input.jobId, image: input.image, params: input.engine.params });
   }
 

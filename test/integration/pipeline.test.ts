@@ -143,9 +143,12 @@ for (const databaseCase of databaseCases()) {
       const { api, accountId } = await clientWith(40);
       const jobId = String((await api.generate({ prompt: 'Slow render [hold]' })).body.job_id);
       await waitUntil('the engine to start the job', () => pipeline.engines.started.has(jobId));
-      const live = await api.waitForJob(jobId, (b) => b.stage === 'rendering');
-      assert.equal(live.status, 'PROCESSING');
-      assert.equal(typeof live.progress, 'number');
+      // Heartbeats reach /status: the render's progress climbs while it runs.
+      const first = await api.waitForJob(jobId, (b) => b.stage === 'rendering');
+      assert.equal(first.status, 'PROCESSING');
+      const later = await api.waitForJob(jobId, (b) => Number(b.progress) > Number(first.progress));
+      assert.equal(later.stage, 'rendering');
+      assert.ok(Number(later.progress) < 1);
 
       await pipeline.stopControlWorker();
       // With no control worker, status still answers from the record.
