@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteWireServer } from './pglite-wire-server.js';
 
 /**
  * PGlite is a single-process database: two processes opening the same files corrupt them. The
@@ -27,8 +27,6 @@ interface Lock {
   started?: string | null;
 }
 
-// Every pooled connection of every process on the host needs one; pg pools open them lazily.
-const MAX_CONNECTIONS = 100;
 const POLL_MS = 100;
 const DRAIN_MS = 5_000;
 // Between creating the lock and writing it there are microseconds: an unreadable lock older than this was left by a crash.
@@ -76,12 +74,11 @@ export async function openEmbeddedPostgres(dataDir: string, opts: EmbeddedPostgr
 
 async function becomeOwner(dataDir: string, lockPath: string): Promise<EmbeddedPostgres> {
   let db: PGlite | undefined;
-  let server: PGLiteSocketServer | undefined;
+  let server: PgliteWireServer | undefined;
   try {
     db = await PGlite.create(path.join(dataDir, 'pglite'));
-    server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: MAX_CONNECTIONS });
-    await server.start();
-    const port = Number(server.getServerConn().split(':').pop());
+    server = new PgliteWireServer(db);
+    const port = await server.listen('127.0.0.1', 0);
     await writeLockAtomically(lockPath, { pid: process.pid, port, started: processStartTime(process.pid) });
 
     let closing: Promise<void> | undefined;
@@ -93,12 +90,12 @@ async function becomeOwner(dataDir: string, lockPath: string): Promise<EmbeddedP
   }
 }
 
-async function shutDown(lockPath: string, db: PGlite | undefined, server: PGLiteSocketServer | undefined): Promise<void> {
+async function shutDown(lockPath: string, db: PGlite | undefined, server: PgliteWireServer | undefined): Promise<void> {
   try {
     // Other processes connected through us (a second CLI run) get a moment to finish first.
     const drainUntil = Date.now() + DRAIN_MS;
-    while (server && server.getStats().activeConnections > 0 && Date.now() < drainUntil) await sleep(50);
-    await server?.stop();
+    while (server && server.connectionCount > 0 && Date.now() < drainUntil) await sleep(50);
+    await server?.close();
     if (db && !db.closed) await db.close();
   } finally {
     // Only after PGlite has closed its files may another process take them over.
