@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
 import { failJobRecord, insertJob } from '../../infra/db/jobs.js';
@@ -7,6 +6,7 @@ import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import type { VideoJobInput } from '../../workflows/messages.js';
 import { jobCost } from '../../workflows/pricing.js';
 import { ApiError, badRequest } from '../errors.js';
+import { createJobIdGenerator } from '../job-ids.js';
 import type { JobQueue } from '../job-queue.js';
 import type { AuthState } from '../middleware/authenticate.js';
 import { FieldError, parseGenerateFields } from '../schemas/generate.js';
@@ -27,9 +27,10 @@ const MAX_SIDE = 8192;
 
 export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
   const router = new Router<AuthState>();
+  const nextJobId = createJobIdGenerator();
 
   router.post('/generate', async (ctx) => {
-    const jobId = randomUUID();
+    const jobId = nextJobId();
     const inputKey = `jobs/${jobId}/input`;
     if (!ctx.is('multipart/form-data')) {
       throw badRequest('No image file provided (send the request as multipart/form-data with an `image` file).');
