@@ -7,10 +7,10 @@ export function contractTimestamp(d: Date): string {
 }
 
 /** A fetchable, expiring link to a finished job's video; null until there is one. */
-export async function videoUrl(storage: ObjectStorage, job: Job, ttlSeconds: number): Promise<string | null> {
+export async function videoUrl(storage: ObjectStorage, job: Pick<Job, 'status' | 'video_key'>, ttlSeconds: number): Promise<string | null> {
   return job.status === 'COMPLETED' && job.video_key ? storage.signedUrl(job.video_key, ttlSeconds) : null;
 }
 
-export async function posterUrl(storage: ObjectStorage, job: Job, ttlSeconds: number): Promise<string | null> {
+export async function posterUrl(storage: ObjectStorage, job: Pick<Job, 'status' | 'poster_key'>, ttlSeconds: number): Promise<string | null> {
   return job.status === 'COMPLETED' && job.poster_key ? storage.signedUrl(job.poster_key, ttlSeconds) : null;
 }

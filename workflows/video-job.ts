@@ -5,6 +5,7 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -20,7 +21,11 @@ import {
   type VideoJobInput,
 } from './messages.js';
 
-const control = proxyActivities<ControlActivities>({
+/**
+ * Bookkeeping is a short, idempotent write to our own database, so it runs as local activities
+ * on the worker that runs the workflow: no task-queue round trip through the server per step.
+ */
+const control = proxyLocalActivities<ControlActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });

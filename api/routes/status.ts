@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
-import { findAccountJob } from '../../infra/db/jobs.js';
+import { findAccountJobOutcome } from '../../infra/db/jobs.js';
 import type { Database } from '../../infra/db/types.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import { ApiError, notFound } from '../errors.js';
@@ -22,7 +22,7 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
 
   const loadOwnJob = async (accountId: string, jobId: string) => {
     // Another account's job and a job that never existed read the same: 404.
-    const job = UUID.test(jobId) ? await findAccountJob(deps.db, accountId, jobId.toLowerCase()) : undefined;
+    const job = UUID.test(jobId) ? await findAccountJobOutcome(deps.db, accountId, jobId.toLowerCase()) : undefined;
     if (!job) throw notFound(`No job with id '${jobId}'.`);
     return job;
   };

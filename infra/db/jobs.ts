@@ -32,9 +32,19 @@ export async function insertJob(db: Kysely<Database>, job: NewJobRecord): Promis
     .execute();
 }
 
-/** The job as its owner sees it; another account's job reads as absent. */
-export async function findAccountJob(db: Kysely<Database>, accountId: string, jobId: string): Promise<Job | undefined> {
-  return db.selectFrom('jobs').selectAll().where('id', '=', jobId).where('account_id', '=', accountId).executeTakeFirst();
+export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'video_key' | 'poster_key' | 'engine_notes'>;
+
+/**
+ * What /status needs of a job, as its owner sees it; another account's job reads as absent.
+ * Only these columns: the hot path of every poll need not parse the job's parameters.
+ */
+export async function findAccountJobOutcome(db: Kysely<Database>, accountId: string, jobId: string): Promise<JobOutcome | undefined> {
+  return db
+    .selectFrom('jobs')
+    .select(['id', 'status', 'model', 'error', 'video_key', 'poster_key', 'engine_notes'])
+    .where('id', '=', jobId)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
 }
 
 export async function findJob(db: Kysely<Database>, jobId: string): Promise<Job | undefined> {
