@@ -10,7 +10,7 @@
  * Settings (env): BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (16, status),
  * BENCH_GENERATE_CONCURRENCY (16), BENCH_GENERATE_KIB (1024, the /generate image size), BENCH_UPLOADS (50), BENCH_UPLOAD_MIB (20),
  * BENCH_CPU_PROF=<dir> (write a V8 CPU profile of the API process there),
- * BENCH_POSTGRES_URL (admin connection; default postgres://postgres@127.0.0.1:5432/test).
+ * VIVID_TEST_POSTGRES_URL (admin connection; default postgres://postgres@127.0.0.1:5432/test).
  * Benchmarks do not pass or fail: the exit status is 0 whenever the measurements ran.
  */
 import { randomUUID } from 'node:crypto';
@@ -30,7 +30,7 @@ import { makeLargePng, makePng } from '../test/support/images.js';
 import { searchAttributes, videoJobWorkflowType, type VideoJobInput } from '../workflows/messages.js';
 import { jobCost } from '../workflows/pricing.js';
 import { benchGroups, cpuSnapshot, formatCpu, type CpuGroups } from './cpu.js';
-import { createBenchDatabase } from './database.js';
+import { openTestPostgres } from '../test/support/databases.js';
 import { multipartBody, runClosedLoop, send, withAgent, type LoadOptions, type LoadResult } from './load.js';
 import { startNodeChild, startRssSampler, type NodeChild } from './processes.js';
 import { formatLoad, formatRss, verdict, type RssResult } from './report.js';
@@ -82,8 +82,9 @@ async function main(): Promise<void> {
   const load: LoadOptions = { concurrency: 1, warmupMs: settings.warmupSeconds * 1000, durationMs: settings.seconds * 1000 };
 
   step('creating a throwaway database');
-  const database = await createBenchDatabase();
-  cleanups.push(() => database.drop());
+  // A throwaway database on the same Postgres server the tests use, dropped at the end.
+  const database = await openTestPostgres('vivid_bench');
+  cleanups.push(() => database.close());
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'vivid-bench-'));
   cleanups.push(() => rm(tmp, { recursive: true, force: true }));
 

@@ -14,6 +14,11 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
+export interface ThrowawayPostgres extends TestDatabase {
+  /** For other processes (a stack under test or bench) to connect to the same database. */
+  readonly url: string;
+}
+
 export interface DatabaseCase {
   readonly name: 'postgres' | 'pglite';
   /** A freshly migrated, empty database of its own; close() throws it away. */
@@ -31,8 +36,8 @@ export function databaseCases(): DatabaseCase[] {
   ];
 }
 
-export async function openTestPostgres(): Promise<TestDatabase> {
-  const name = `vivid_test_${randomBytes(6).toString('hex')}`;
+export async function openTestPostgres(prefix = 'vivid_test'): Promise<ThrowawayPostgres> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await admin(`create database ${name}`);
   const url = new URL(adminPostgresUrl);
   url.pathname = `/${name}`;
@@ -44,9 +49,13 @@ export async function openTestPostgres(): Promise<TestDatabase> {
     await dropDatabase(name);
     throw err;
   }
+  let closed = false;
   return {
     db,
+    url: url.toString(),
     async close() {
+      if (closed) return;
+      closed = true;
       await db.destroy();
       await dropDatabase(name);
     },
