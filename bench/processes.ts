@@ -1,4 +1,4 @@
-/** The child processes the bench runs (the API stack, the baseline server) and an RSS sampler. */
+/** The child processes the bench runs (the API, the control worker, the baseline server) and an RSS sampler. */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,8 +22,8 @@ export interface NodeChildOptions {
   /** A TypeScript entry point, relative to the repository root, run through tsx. */
   readonly script: string;
   readonly env: Record<string, string>;
-  /** Resolves once this port on 127.0.0.1 accepts connections. */
-  readonly port: number;
+  /** Resolves once this port on 127.0.0.1 accepts connections; omitted: as soon as it runs. */
+  readonly port?: number;
   readonly logFile: string;
   readonly nodeArgs?: readonly string[];
   readonly readyTimeoutMs?: number;
@@ -64,6 +64,7 @@ export async function startNodeChild(options: NodeChildOptions): Promise<NodeChi
     },
   };
   options.onSpawn?.(handle);
+  if (options.port === undefined) return handle;
   try {
     await waitForPort('127.0.0.1', options.port, options.readyTimeoutMs ?? 120_000, () => !exited);
   } catch (err) {

@@ -5,91 +5,57 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Worker } from '@temporalio/worker';
-import { ConfigError, loadConfig, type Config } from '../infra/config.js';
+import type { Config } from '../infra/config.js';
 import { createLogger } from '../infra/log/logger.js';
 import { startTemporalDevServer, type DevServer } from '../infra/temporal/dev-server.js';
 import { searchAttributes } from '../workflows/messages.js';
-import { startApiServer, type RunningApi } from './api-server.js';
+import { startApiServer } from './api-server.js';
 import { createControlWorker } from './control-worker.js';
-import { openRuntime, type Runtime } from './runtime.js';
+import { openRuntime } from './runtime.js';
+import { runService } from './service.js';
 
-async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`vivid: ${err.message}\nSee the configuration table in README.md.\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const log = createLogger({ level: config.logLevel, component: 'stack' });
+await runService('stack', async (config, _log, onStop, fail) => {
   fs.mkdirSync(config.dataDir, { recursive: true });
 
-  const stops: Array<() => Promise<void>> = [];
-  let stopping = false;
-  const stopAll = async (code: number): Promise<never> => {
-    if (stopping) process.exit(code);
-    stopping = true;
-    process.stderr.write('\nvivid: stopping...\n');
-    for (const stop of stops.reverse()) {
-      await stop().catch((err: unknown) => log.warn('stop step failed', { err }));
-    }
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
-
-  try {
-    let temporalAddress = config.temporal.address;
-    let devServer: DevServer | undefined;
-    if (!temporalAddress) {
-      step('starting the Temporal dev server');
-      devServer = await startTemporalDevServer({
-        port: config.temporal.devPort,
-        uiPort: config.temporal.uiPort,
-        dbFile: path.join(config.dataDir, 'temporal', 'temporal.db'),
-        namespace: config.temporal.namespace,
-        searchAttributes: Object.values(searchAttributes),
-        logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
-      });
-      stops.push(() => devServer!.stop());
-      temporalAddress = devServer.address;
-    }
-
-    step(config.databaseUrl ? 'connecting to Postgres and migrating' : 'opening the embedded Postgres (PGlite) and migrating');
-    const runtime: Runtime = await openRuntime(config, temporalAddress);
-    stops.push(() => runtime.close());
-
-    step('starting the control worker');
-    const worker: Worker = await createControlWorker(config, runtime);
-    const workerDone = worker.run();
-    stops.push(async () => {
-      worker.shutdown();
-      await workerDone;
+  let temporalAddress = config.temporal.address;
+  let devServer: DevServer | undefined;
+  if (!temporalAddress) {
+    step('starting the Temporal dev server');
+    devServer = await startTemporalDevServer({
+      port: config.temporal.devPort,
+      uiPort: config.temporal.uiPort,
+      dbFile: path.join(config.dataDir, 'temporal', 'temporal.db'),
+      namespace: config.temporal.namespace,
+      searchAttributes: Object.values(searchAttributes),
+      logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
     });
-    workerDone.catch((err: unknown) => {
-      log.error('control worker stopped', { err });
-      void stopAll(1);
-    });
-
-    step('starting the API');
-    const api: RunningApi = await startApiServer(config, runtime, createLogger({ level: config.logLevel, component: 'api' }));
-    stops.push(() => api.close());
-
-    printBanner(config, api.url, devServer);
-  } catch (err) {
-    process.stderr.write(`vivid: start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    await stopAll(1);
+    onStop(devServer.stop);
+    temporalAddress = devServer.address;
   }
-}
+
+  step(config.databaseUrl ? 'connecting to Postgres and migrating' : 'opening the embedded Postgres (PGlite) and migrating');
+  const runtime = await openRuntime(config, temporalAddress);
+  onStop(() => runtime.close());
+
+  step('starting the control worker');
+  const worker = await createControlWorker(config, runtime);
+  const workerDone = worker.run();
+  onStop(async () => {
+    worker.shutdown();
+    await workerDone;
+  });
+  workerDone.catch(fail);
+
+  step('starting the API');
+  const api = await startApiServer(config, runtime, createLogger({ level: config.logLevel, component: 'api' }));
+  onStop(() => api.close());
+
+  printBanner(config, api.url, devServer);
+});
 
 function step(what: string): void {
   process.stderr.write(`vivid: ${what}...\n`);
 }
-
 function printBanner(config: Config, apiUrl: string, devServer: DevServer | undefined): void {
   const lines = [
     '',
@@ -116,4 +82,3 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
 }
 
-await main();

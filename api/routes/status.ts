@@ -31,9 +31,12 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
     const job = await loadOwnJob(ctx.state.accountId, ctx.params.jobId!);
     const body: Record<string, unknown> = { job_id: job.id, status: job.status, model: job.model };
     if (job.status === 'PROCESSING') {
+      // Without an answer from the workflow (its worker restarting, say) the record alone speaks.
       const live = await deps.jobs.progress(job.id);
-      body.stage = live?.stage ?? 'queued';
-      body.progress = Math.round((live?.progress ?? 0) * 100) / 100;
+      if (live) {
+        body.stage = live.stage;
+        body.progress = Math.round(live.progress * 100) / 100;
+      }
     } else if (job.status === 'COMPLETED') {
       body.video_url = await videoUrl(deps.storage, job, deps.videoUrlTtlSeconds);
       body.poster_url = await posterUrl(deps.storage, job, deps.videoUrlTtlSeconds);

@@ -111,6 +111,17 @@ describe('npm start with no configuration', () => {
     assert.equal(await interrupt(stack), 0);
   });
 
+  test('the API and the control worker alone need a Temporal cluster to join', async () => {
+    for (const script of ['workers/api-main.ts', 'workers/control-main.ts']) {
+      const child = spawn(node, ['--import', 'tsx', script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      assert.equal(code, 1, script);
+      assert.match(err, /needs TEMPORAL_ADDRESS/, script);
+    }
+  });
+
   test('a bad setting stops start-up with a message naming the variable', async () => {
     const child = spawn(node, ['--import', 'tsx', 'workers/stack.ts'], { cwd: root, env: { ...process.env, ...env, PORT: 'http' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';

@@ -1,0 +1,55 @@
+import { ConfigError, loadConfig, type Config } from '../infra/config.js';
+import { createLogger, type Logger } from '../infra/log/logger.js';
+
+export type StopFn = () => Promise<void>;
+
+/**
+ * The life of one of our processes: read the configuration (a bad value stops start-up with a
+ * message naming the variable), start, and on SIGINT/SIGTERM or a fatal error undo every
+ * started part in reverse order.
+ */
+export async function runService(
+  name: string,
+  start: (config: Config, log: Logger, onStop: (stop: StopFn) => void, fail: (err: unknown) => void) => Promise<void>,
+): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`vivid: ${err.message}\nSee the configuration table in README.md.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.logLevel, component: name });
+  const stops: StopFn[] = [];
+  let stopping = false;
+  const stopAll = async (code: number): Promise<never> => {
+    if (stopping) process.exit(code);
+    stopping = true;
+    process.stderr.write(`\nvivid: stopping ${name}...\n`);
+    for (const stop of stops.reverse()) {
+      await stop().catch((err: unknown) => log.warn('stop step failed', { err }));
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  const fail = (err: unknown): void => {
+    log.error(`${name} failed`, { err });
+    void stopAll(1);
+  };
+  try {
+    await start(config, log, (stop) => stops.push(stop), fail);
+  } catch (err) {
+    process.stderr.write(`vivid: ${name} start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    await stopAll(1);
+  }
+}
+
+/** Separate API and worker processes join a Temporal cluster; only the stack runs its own server. */
+export function requireTemporalAddress(config: Config, name: string): string {
+  if (config.temporal.address) return config.temporal.address;
+  throw new Error(`${name} needs TEMPORAL_ADDRESS (the Temporal frontend to join); \`npm start\` runs everything with a dev server of its own.`);
+}
