@@ -9,6 +9,12 @@ const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const optionalText = z.string().trim().min(1).optional();
 
+/**
+ * Veo 3.1's model id on Vertex AI (GA):
+ * https://docs.cloud.google.com/gemini-enterprise-agent-platform/models/veo/3-1-generate
+ */
+export const DEFAULT_VEO_MODEL = 'veo-3.1-generate-001';
+
 const schema = z.object({
   VIVID_DATA_DIR: z.string().min(1).default('.vivid'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -30,6 +36,22 @@ const schema = z.object({
   VIDEO_URL_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(3600),
   MAX_IMAGE_BYTES: positiveInt.default(25 * 1024 * 1024),
   VEO_POLL_INTERVAL_SECONDS: positiveInt.max(600).default(10),
+  VEO_API_KEY: optionalText,
+  GOOGLE_CLOUD_PROJECT: optionalText,
+  GOOGLE_CLOUD_LOCATION: optionalText,
+  VEO_MODEL: z.string().trim().min(1).default(DEFAULT_VEO_MODEL),
+  VEO_BASE_URL: z.url().optional(),
+  GOOGLE_APPLICATION_CREDENTIALS: optionalText,
+  METADATA_SERVER_DETECTION: z.enum(['assume-present', 'none', 'bios-only', 'ping-only']).optional(),
+  WAN_MODEL: z.enum(['tiny'], "must be 'tiny' (the development model); for real weights set WAN_MODEL_DIR").optional(),
+  WAN_MODEL_DIR: optionalText,
+  WAN_DEVICES: z
+    .string()
+    .trim()
+    .regex(/^(auto|cpu|\d+(,\d+)*)$/, "must be 'auto', 'cpu' or CUDA device indices such as 0,1,2,3")
+    .default('auto'),
+  WAN_CPU_OFFLOAD: z.enum(['true', 'false', '1', '0'], 'must be true or false').default('false'),
+  WAN_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(7200).default(300),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -59,7 +81,53 @@ export interface Config {
   readonly maxImageBytes: number;
   readonly rateLimitPerMinute: number;
   readonly veoPollIntervalSeconds: number;
+  /** Google Veo on Vertex AI; `enabled` is false when no Veo credentials are configured. */
+  readonly veo: VeoConfig;
+  /** The Wan 2.1 GPU worker; `model` is undefined when no Wan model is configured. */
+  readonly wan: WanConfig;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Which Wan weights a Wan worker loads: the tiny random-weight development model, a local folder, or a gs:// prefix synced once. */
+export type WanModelSource =
+  | { readonly kind: 'tiny' }
+  | { readonly kind: 'dir'; readonly dir: string }
+  | { readonly kind: 'gcs'; readonly bucket: string; readonly prefix: string };
+
+export interface WanConfig {
+  readonly model: WanModelSource | undefined;
+  /** One runtime per entry: `auto` (CUDA if present, else CPU), `cpu`, or a CUDA device index. */
+  readonly devices: readonly string[];
+  readonly cpuOffload: boolean;
+  /** Where the tiny model is built and gs:// weights are synced to. */
+  readonly modelCacheDir: string;
+  /** How long a stopping worker lets running renders finish before handing them back to Temporal. */
+  readonly shutdownGraceSeconds: number;
+}
+
+/**
+ * How the Veo worker reaches Vertex AI: an API key (Vertex express mode, no project) or
+ * application default credentials for a project and location.
+ */
+export type VeoAuthConfig =
+  | { readonly kind: 'apiKey'; readonly apiKey: string }
+  | {
+      readonly kind: 'adc';
+      readonly project: string;
+      readonly location: string;
+      /** GOOGLE_APPLICATION_CREDENTIALS: a key file, so no metadata server is needed. */
+      readonly credentialsFile: string | undefined;
+      /** METADATA_SERVER_DETECTION as google-auth-library reads it; unset: decided from the BIOS (no network). */
+      readonly metadataServerDetection: 'assume-present' | 'none' | 'bios-only' | 'ping-only' | undefined;
+    };
+
+export interface VeoConfig {
+  readonly enabled: boolean;
+  /** Undefined when `enabled` is false. */
+  readonly auth: VeoAuthConfig | undefined;
+  readonly model: string;
+  /** Another endpoint for the Vertex calls (a proxy, a test server); unset: Google's. */
+  readonly baseUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const veo = veoConfig(e);
   const dataDir = path.resolve(e.VIVID_DATA_DIR);
   return Object.freeze({
     dataDir,
@@ -93,6 +162,58 @@ export function loadConfig(env: Env = process.env): Config {
     maxImageBytes: e.MAX_IMAGE_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     veoPollIntervalSeconds: e.VEO_POLL_INTERVAL_SECONDS,
+    veo,
+    wan: wanConfig(e, dataDir),
     logLevel: e.LOG_LEVEL,
+  });
+}
+
+function veoConfig(e: z.output<typeof schema>): VeoConfig {
+  const common = { model: e.VEO_MODEL, baseUrl: e.VEO_BASE_URL?.replace(/\/+$/, '') };
+  if (e.VEO_API_KEY && e.GOOGLE_CLOUD_PROJECT) {
+    throw new ConfigError(
+      'Invalid configuration:\n  VEO_API_KEY and GOOGLE_CLOUD_PROJECT are both set: Veo uses either an API key (Vertex express mode) or a project with application default credentials. Unset one.',
+    );
+  }
+  if (e.VEO_API_KEY) {
+    return Object.freeze({ enabled: true, auth: Object.freeze({ kind: 'apiKey' as const, apiKey: e.VEO_API_KEY }), ...common });
+  }
+  if (e.GOOGLE_CLOUD_PROJECT || e.GOOGLE_CLOUD_LOCATION) {
+    const missing = e.GOOGLE_CLOUD_PROJECT ? 'GOOGLE_CLOUD_LOCATION' : 'GOOGLE_CLOUD_PROJECT';
+    if (!e.GOOGLE_CLOUD_PROJECT || !e.GOOGLE_CLOUD_LOCATION) {
+      throw new ConfigError(`Invalid configuration:\n  ${missing}: Veo with application default credentials needs both GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION (e.g. us-central1).`);
+    }
+    return Object.freeze({
+      enabled: true,
+      auth: Object.freeze({
+        kind: 'adc' as const,
+        project: e.GOOGLE_CLOUD_PROJECT,
+        location: e.GOOGLE_CLOUD_LOCATION,
+        credentialsFile: e.GOOGLE_APPLICATION_CREDENTIALS ? path.resolve(e.GOOGLE_APPLICATION_CREDENTIALS) : undefined,
+        metadataServerDetection: e.METADATA_SERVER_DETECTION,
+      }),
+      ...common,
+    });
+  }
+  return Object.freeze({ enabled: false, auth: undefined, ...common });
+}
+
+function wanConfig(e: z.output<typeof schema>, dataDir: string): WanConfig {
+  if (e.WAN_MODEL && e.WAN_MODEL_DIR) {
+    throw new ConfigError('Invalid configuration:\n  WAN_MODEL and WAN_MODEL_DIR are both set: use WAN_MODEL=tiny for the development model or WAN_MODEL_DIR for real weights, not both.');
+  }
+  let model: WanModelSource | undefined;
+  if (e.WAN_MODEL === 'tiny') model = { kind: 'tiny' };
+  else if (e.WAN_MODEL_DIR?.startsWith('gs://')) {
+    const match = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,220})\/?(.*)$/.exec(e.WAN_MODEL_DIR);
+    if (!match?.[1]) throw new ConfigError(`Invalid configuration:\n  WAN_MODEL_DIR: not a gs://bucket/prefix URL (got ${JSON.stringify(e.WAN_MODEL_DIR)})`);
+    model = { kind: 'gcs', bucket: match[1], prefix: (match[2] ?? '').replace(/\/+$/, '') };
+  } else if (e.WAN_MODEL_DIR) model = { kind: 'dir', dir: path.resolve(e.WAN_MODEL_DIR) };
+  return Object.freeze({
+    model: model && Object.freeze(model),
+    devices: Object.freeze(e.WAN_DEVICES.split(',')),
+    cpuOffload: e.WAN_CPU_OFFLOAD === 'true' || e.WAN_CPU_OFFLOAD === '1',
+    modelCacheDir: path.join(dataDir, 'models'),
+    shutdownGraceSeconds: e.WAN_SHUTDOWN_GRACE_SECONDS,
   });
 }

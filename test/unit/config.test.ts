@@ -41,3 +41,53 @@ test('a bad value stops start-up with a message naming the variable', () => {
 test('empty values count as unset', () => {
   assert.equal(loadConfig({ DATABASE_URL: '', PORT: '' }).http.port, 8080);
 });
+
+test('the Wan worker: no model by default, the tiny model, a folder or a gs:// prefix', () => {
+  const none = loadConfig({}).wan;
+  assert.equal(none.model, undefined);
+  assert.deepEqual(none.devices, ['auto']);
+  assert.equal(none.cpuOffload, false);
+  assert.equal(none.modelCacheDir, path.resolve('.vivid', 'models'));
+  assert.deepEqual(loadConfig({ WAN_MODEL: 'tiny' }).wan.model, { kind: 'tiny' });
+  assert.deepEqual(loadConfig({ WAN_MODEL_DIR: '/models/wan' }).wan.model, { kind: 'dir', dir: '/models/wan' });
+  assert.deepEqual(loadConfig({ WAN_MODEL_DIR: 'gs://weights/wan/i2v-480p/' }).wan.model, { kind: 'gcs', bucket: 'weights', prefix: 'wan/i2v-480p' });
+  const gpus = loadConfig({ WAN_MODEL_DIR: '/m', WAN_DEVICES: '0,1,2,3', WAN_CPU_OFFLOAD: 'true' }).wan;
+  assert.deepEqual(gpus.devices, ['0', '1', '2', '3']);
+  assert.equal(gpus.cpuOffload, true);
+});
+
+test('bad Wan settings name the variable', () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ WAN_MODEL: 'huge' }, /WAN_MODEL: must be 'tiny'/],
+    [{ WAN_MODEL: 'tiny', WAN_MODEL_DIR: '/m' }, /WAN_MODEL and WAN_MODEL_DIR are both set/],
+    [{ WAN_MODEL_DIR: 'gs://' }, /WAN_MODEL_DIR: not a gs:\/\/bucket\/prefix URL/],
+    [{ WAN_DEVICES: 'gpu0' }, /WAN_DEVICES: must be 'auto', 'cpu' or CUDA device indices/],
+    [{ WAN_CPU_OFFLOAD: 'maybe' }, /WAN_CPU_OFFLOAD: must be true or false/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
+  }
+});
+
+test('Veo: off without credentials; express mode with VEO_API_KEY; ADC with project and location', () => {
+  const off = loadConfig({});
+  assert.equal(off.veo.enabled, false);
+  assert.equal(off.veo.model, 'veo-3.1-generate-001');
+  const express = loadConfig({ VEO_API_KEY: 'k', VEO_BASE_URL: 'http://127.0.0.1:9/', VEO_MODEL: 'veo-3.1-fast-generate-001' });
+  assert.deepEqual(express.veo, { enabled: true, auth: { kind: 'apiKey', apiKey: 'k' }, model: 'veo-3.1-fast-generate-001', baseUrl: 'http://127.0.0.1:9' });
+  const adc = loadConfig({ GOOGLE_CLOUD_PROJECT: 'p', GOOGLE_CLOUD_LOCATION: 'us-central1', METADATA_SERVER_DETECTION: 'none', GOOGLE_APPLICATION_CREDENTIALS: '/k.json' });
+  assert.deepEqual(adc.veo.auth, { kind: 'adc', project: 'p', location: 'us-central1', credentialsFile: '/k.json', metadataServerDetection: 'none' });
+});
+
+test('Veo misconfigurations name the variable', () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ GOOGLE_CLOUD_PROJECT: 'p' }, /GOOGLE_CLOUD_LOCATION/],
+    [{ GOOGLE_CLOUD_LOCATION: 'us-central1' }, /GOOGLE_CLOUD_PROJECT/],
+    [{ VEO_API_KEY: 'k', GOOGLE_CLOUD_PROJECT: 'p', GOOGLE_CLOUD_LOCATION: 'l' }, /VEO_API_KEY and GOOGLE_CLOUD_PROJECT/],
+    [{ VEO_BASE_URL: 'not a url' }, /VEO_BASE_URL/],
+    [{ METADATA_SERVER_DETECTION: 'maybe' }, /METADATA_SERVER_DETECTION/],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
+  }
+});
