@@ -27,6 +27,7 @@ export async function startApiServer(config: Config, runtime: Runtime, log: Logg
       rateLimitPerMinute: config.rateLimitPerMinute,
       engineQueues: { wan: config.queues.wan, veo: config.queues.veo },
       veoPollIntervalSeconds: config.veoPollIntervalSeconds,
+      veoModel: config.veo.model,
     },
   });
   const server = http.createServer(app.callback());

@@ -20,6 +20,7 @@ export interface GenerateDeps {
   readonly maxImageBytes: number;
   readonly engineQueues: { readonly wan: string; readonly veo: string };
   readonly veoPollIntervalSeconds: number;
+  readonly veoModel?: string | undefined;
 }
 
 const MIN_SIDE = 64;
@@ -45,7 +46,7 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
       if (Math.min(probe.width, probe.height) < MIN_SIDE || Math.max(probe.width, probe.height) > MAX_SIDE) {
         throw new FieldError(`Invalid parameter 'image': ${probe.width}×${probe.height} is outside ${MIN_SIDE}–${MAX_SIDE} pixels a side.`);
       }
-      const engine = parseGenerateFields(fields);
+      const engine = parseGenerateFields(fields, { veoModel: deps.veoModel });
       input = {
         jobId,
         accountId: ctx.state.accountId,

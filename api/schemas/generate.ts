@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { EngineRequest, VeoParams, WanParams } from '../../workflows/messages.js';
+import { DEFAULT_VEO_MODEL } from '../../infra/config.js';
+import { unsupportedCombination } from '../../infra/engines/veo/capabilities.js';
 import { booleanField, choiceField, integerField, numberField, textField } from './form-fields.js';
 
 /**
@@ -56,7 +58,7 @@ export class FieldError extends Error {
  * Checks the text fields of a generate request and returns the engine request they describe.
  * Throws FieldError with a message naming the offending parameter.
  */
-export function parseGenerateFields(raw: Record<string, unknown>): EngineRequest {
+export function parseGenerateFields(raw: Record<string, unknown>, options: { veoModel?: string | undefined } = {}): EngineRequest {
   for (const [name, value] of Object.entries(raw)) {
     if (!knownFields.has(name)) throw new FieldError(`Unknown parameter '${name}'.`);
     if (Array.isArray(value)) throw new FieldError(`Parameter '${name}' was sent more than once.`);
@@ -90,6 +92,10 @@ export function parseGenerateFields(raw: Record<string, unknown>): EngineRequest
     };
     return { model: 'wan2.1', params };
   }
+
+  // Combinations Google documents as unsupported for the configured model are a 400 now, not a failed job later.
+  const unsupported = unsupportedCombination(options.veoModel ?? DEFAULT_VEO_MODEL, f.resolution, f.duration_seconds);
+  if (unsupported) throw new FieldError(unsupported);
 
   const params: VeoParams = {
     prompt: f.prompt,

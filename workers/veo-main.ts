@@ -1,0 +1,25 @@
+/** The Veo worker alone (`npm run worker:veo`): Veo 3.1 on Vertex AI for the Veo queue. */
+import { NativeConnection } from '@temporalio/worker';
+import { createVeoClient } from '../infra/engines/veo/client.js';
+import { requireTemporalAddress, runService } from './service.js';
+import { createVeoWorker, openEngineStorage } from './veo-worker.js';
+
+await runService('veo worker', async (config, log, onStop, fail) => {
+  if (!config.veo.enabled) {
+    throw new Error('Veo is not configured: set VEO_API_KEY (Vertex express mode) or GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION (see README, "Veo 3.1").');
+  }
+  // A credentials problem is named before anything else starts (no metadata-server probing).
+  createVeoClient(config.veo);
+  const address = requireTemporalAddress(config, 'The Veo worker');
+  const storage = await openEngineStorage(config);
+  const workerConnection = await NativeConnection.connect({ address });
+  onStop(() => workerConnection.close());
+  const worker = await createVeoWorker(config, { storage, workerConnection, log });
+  const running = worker.run();
+  onStop(async () => {
+    worker.shutdown();
+    await running;
+  });
+  running.catch(fail);
+  log.info('veo worker polling', { taskQueue: config.queues.veo, model: config.veo.model, auth: config.veo.auth?.kind });
+});
