@@ -4,7 +4,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 venv="${VIVID_VENV:-$root/.venv}"
-files=("$root/infra/python/requirements-tools.txt" "$root/infra/python/requirements-test.txt")
+# requirements-wan.txt comes first so that its torch pin (a CPU wheel) decides which torch is installed.
+files=("$root/infra/python/requirements-wan.txt" "$root/infra/python/requirements-tools.txt" "$root/infra/python/requirements-test.txt")
 stamp="$venv/.vivid-requirements.sha256"
 want="$(cat "${files[@]}" | sha256sum | cut -d' ' -f1)"
 

@@ -1,0 +1,208 @@
+"""The resident Wan 2.1 I2V pipeline: loaded once, then renders job after job."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .video import FPS, fit_image, to_uint8_frames, write_mp4, write_poster
+
+# Wan 2.1's recommended flow shift: 3.0 for 480P-class frames, 5.0 for 720P-class frames.
+FLOW_SHIFT_480P = 3.0
+FLOW_SHIFT_720P = 5.0
+
+
+def flow_shift_for(width: int, height: int) -> float:
+    """720P-class (the shorter side is at least 720 px) → 5.0; anything smaller → 3.0."""
+    return FLOW_SHIFT_720P if min(width, height) >= 720 else FLOW_SHIFT_480P
+
+
+class RenderFailure(Exception):
+    """A render that failed for a reason the caller can name: kind is OutOfMemory, InvalidInput or Cancelled."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class _Cancelled(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class RenderParams:
+    prompt: str
+    negative_prompt: str
+    cfg: float
+    width: int
+    height: int
+    length: int
+    steps: int
+    seed: int
+
+    @staticmethod
+    def parse(raw: dict) -> RenderParams:
+        try:
+            p = RenderParams(
+                prompt=str(raw["prompt"]),
+                negative_prompt=str(raw.get("negative_prompt", "")),
+                cfg=float(raw["cfg"]),
+                width=int(raw["width"]),
+                height=int(raw["height"]),
+                length=int(raw["length"]),
+                steps=int(raw["steps"]),
+                seed=int(raw["seed"]),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise RenderFailure("InvalidInput", f"Bad render parameters: {err}") from err
+        if p.width % 16 or p.height % 16 or p.width <= 0 or p.height <= 0:
+            raise RenderFailure("InvalidInput", f"width and height must be positive multiples of 16 (got {p.width}×{p.height}).")
+        if p.length < 1 or (p.length - 1) % 4:
+            raise RenderFailure("InvalidInput", f"length must be of the form 4k+1 (got {p.length}).")
+        if p.steps < 1:
+            raise RenderFailure("InvalidInput", f"steps must be at least 1 (got {p.steps}).")
+        if not 0 <= p.seed <= 2**32 - 1:
+            raise RenderFailure("InvalidInput", f"seed must be in 0..4294967295 (got {p.seed}).")
+        return p
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    video: str
+    poster: str
+    frames: int
+    seconds: float
+
+
+class WanEngine:
+    def __init__(self, model_dir: str, device: str = "auto", cpu_offload: bool = False, step_delay: float = 0.0) -> None:
+        self.model_dir = model_dir
+        self.requested_device = device
+        self.cpu_offload = cpu_offload
+        self.step_delay = step_delay
+        self.pipe = None
+        self.device = "cpu"
+        self.load_seconds = 0.0
+
+    def load(self) -> float:
+        """Loads the pipeline onto its device; returns the seconds it took. Raises on a bad model folder."""
+        start = time.monotonic()
+        folder = Path(self.model_dir)
+        if not (folder / "model_index.json").is_file():
+            raise FileNotFoundError(
+                f"{folder} is not a diffusers Wan I2V model folder (no model_index.json); "
+                "expected e.g. a copy of Wan-AI/Wan2.1-I2V-14B-480P-Diffusers"
+            )
+        import torch
+        import transformers
+        from diffusers import AutoencoderKLWan, WanImageToVideoPipeline
+
+        device = self.requested_device
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise RuntimeError(f"device {device} requested but CUDA is not available to this runtime")
+        self.device = device
+        if device.startswith("cuda"):
+            # bf16 for the transformer and text encoder; the VAE and image encoder stay fp32 as Wan recommends.
+            vae = AutoencoderKLWan.from_pretrained(folder, subfolder="vae", dtype=torch.float32)
+            # The image encoder's class as the folder names it (CLIPVisionModel in Wan-AI's diffusers copies).
+            encoder_class = getattr(transformers, json.loads((folder / "model_index.json").read_text())["image_encoder"][1])
+            image_encoder = encoder_class.from_pretrained(folder, subfolder="image_encoder", dtype=torch.float32)
+            pipe = WanImageToVideoPipeline.from_pretrained(folder, vae=vae, image_encoder=image_encoder, dtype=torch.bfloat16)
+        else:
+            pipe = WanImageToVideoPipeline.from_pretrained(folder, dtype=torch.float32)
+        pipe.set_progress_bar_config(disable=True)
+        if self.cpu_offload and device.startswith("cuda"):
+            pipe.enable_model_cpu_offload(device=device)
+        else:
+            pipe.to(device)
+        self.pipe = pipe
+        self.load_seconds = time.monotonic() - start
+        return self.load_seconds
+
+    def _set_flow_shift(self, shift: float) -> None:
+        sched = self.pipe.scheduler
+        key = "flow_shift" if "flow_shift" in sched.config else "shift"
+        if sched.config.get(key) != shift:
+            self.pipe.scheduler = type(sched).from_config(sched.config, **{key: shift})
+
+    def render(
+        self,
+        params: RenderParams,
+        image_path: str,
+        out_dir: str,
+        on_step: Callable[[int, int], None],
+        cancel: threading.Event,
+    ) -> RenderResult:
+        import torch
+        from PIL import Image
+
+        assert self.pipe is not None, "load() first"
+        start = time.monotonic()
+        try:
+            with Image.open(image_path) as src:
+                image = fit_image(src, params.width, params.height)
+        except (OSError, ValueError) as err:
+            raise RenderFailure("InvalidInput", f"The source image could not be read: {err}") from err
+        self._set_flow_shift(flow_shift_for(params.width, params.height))
+        # A CPU generator: the initial noise is the same bits on every device for a given seed.
+        generator = torch.Generator(device="cpu").manual_seed(params.seed)
+        delay = self.step_delay
+
+        def step_end(pipe, i, _t, kwargs):
+            on_step(i + 1, params.steps)
+            if delay:
+                time.sleep(delay)
+            if cancel.is_set():
+                # Stop now: no further step, and no VAE decode of a video nobody wants.
+                pipe._interrupt = True
+                raise _Cancelled()
+            return kwargs
+
+        try:
+            with torch.inference_mode():
+                out = self.pipe(
+                    image=image,
+                    prompt=params.prompt,
+                    negative_prompt=params.negative_prompt,
+                    height=params.height,
+                    width=params.width,
+                    num_frames=params.length,
+                    num_inference_steps=params.steps,
+                    guidance_scale=params.cfg,
+                    generator=generator,
+                    output_type="np",
+                    callback_on_step_end=step_end,
+                )
+        except _Cancelled:
+            raise RenderFailure("Cancelled", "The render was cancelled.") from None
+        except torch.OutOfMemoryError as err:
+            self._free_memory()
+            raise RenderFailure(
+                "OutOfMemory",
+                f"The GPU ran out of memory rendering {params.width}×{params.height}, {params.length} frames: "
+                f"{str(err).splitlines()[0]} Use a smaller size or fewer frames, or a pool with more GPU memory.",
+            ) from err
+        finally:
+            self._free_memory()
+        frames = to_uint8_frames(out.frames[0])
+        if frames.shape[0] != params.length or frames.shape[1:3] != (params.height, params.width):
+            raise RuntimeError(f"pipeline returned frames of shape {frames.shape}, expected ({params.length}, {params.height}, {params.width}, 3)")
+        out_path = Path(out_dir)
+        out_path.mkdir(parents=True, exist_ok=True)
+        video = out_path / "video.mp4"
+        poster = out_path / "poster.jpg"
+        write_mp4(frames, video, fps=FPS)
+        write_poster(frames[0], poster)
+        return RenderResult(video=str(video), poster=str(poster), frames=int(frames.shape[0]), seconds=time.monotonic() - start)
+
+    def _free_memory(self) -> None:
+        import torch
+
+        if self.device.startswith("cuda"):
+            torch.cuda.empty_cache()

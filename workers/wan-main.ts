@@ -1,0 +1,21 @@
+/** A Wan GPU worker alone (`npm run worker:wan`): one runtime per WAN_DEVICES entry, polling WAN_TASK_QUEUE. */
+import { NativeConnection } from '@temporalio/worker';
+import { requireTemporalAddress, runService } from './service.js';
+import { createStorage } from '../infra/storage/create-storage.js';
+import { loadOrCreateSigningSecret, MediaUrlSigner } from '../infra/storage/url-signing.js';
+import { startWanWorker } from './wan-worker.js';
+
+await runService('wan worker', async (config, log, onStop, fail) => {
+  if (!config.wan.model) {
+    throw new Error('No Wan model is configured: set WAN_MODEL=tiny (the development model) or WAN_MODEL_DIR=/path or gs://bucket/prefix (see README, "Wan 2.1").');
+  }
+  const address = requireTemporalAddress(config, 'The Wan worker');
+  const secret = await loadOrCreateSigningSecret(config.dataDir, config.urlSigningSecret);
+  const storage = createStorage(config.storage, new MediaUrlSigner({ secret, publicUrl: config.http.publicUrl }));
+  const workerConnection = await NativeConnection.connect({ address });
+  onStop(() => workerConnection.close());
+  const wan = await startWanWorker(config, { storage, workerConnection }, { log });
+  onStop(() => wan.shutdown());
+  wan.running.catch(fail);
+  log.info('wan worker polling', { taskQueue: config.queues.wan, model: wan.model.description, devices: config.wan.devices, loadSeconds: wan.loadSeconds });
+});
