@@ -13,6 +13,8 @@ import { startApiServer } from './api-server.js';
 import { createControlWorker } from './control-worker.js';
 import { openRuntime } from './runtime.js';
 import { runService } from './service.js';
+import { createVeoWorker } from './veo-worker.js';
+import { startWanWorker, type WanWorker } from './wan-worker.js';
 
 await runService('stack', async (config, _log, onStop, fail) => {
   fs.mkdirSync(config.dataDir, { recursive: true });
@@ -46,17 +48,40 @@ await runService('stack', async (config, _log, onStop, fail) => {
   });
   workerDone.catch(fail);
 
+  // Veo runs in the stack when credentials are configured; otherwise veo3.1 jobs wait, queued.
+  let veoServed = false;
+  if (config.veo.enabled) {
+    step(`starting the Veo worker (${config.veo.model} on Vertex AI)`);
+    const veoWorker = await createVeoWorker(config, { storage: runtime.storage, workerConnection: runtime.workerConnection });
+    const veoDone = veoWorker.run();
+    onStop(async () => {
+      veoWorker.shutdown();
+      await veoDone;
+    });
+    veoDone.catch(fail);
+    veoServed = true;
+  }
+
+  // A local Wan worker when a Wan model is configured (WAN_MODEL=tiny or WAN_MODEL_DIR); otherwise wan2.1 jobs wait, queued.
+  let wan: WanWorker | undefined;
+  if (config.wan.model) {
+    step(config.wan.model.kind === 'tiny' ? 'starting the Wan worker on the tiny development model' : 'starting the Wan worker (loading the model)');
+    wan = await startWanWorker(config, { storage: runtime.storage, workerConnection: runtime.workerConnection }, { log: createLogger({ level: config.logLevel, component: 'wan' }) });
+    onStop(() => wan!.shutdown());
+    wan.running.catch(fail);
+  }
+
   step('starting the API');
   const api = await startApiServer(config, runtime, createLogger({ level: config.logLevel, component: 'api' }));
   onStop(() => api.close());
 
-  printBanner(config, api.url, devServer);
+  printBanner(config, api.url, devServer, veoServed, wan);
 });
 
 function step(what: string): void {
   process.stderr.write(`vivid: ${what}...\n`);
 }
-function printBanner(config: Config, apiUrl: string, devServer: DevServer | undefined): void {
+function printBanner(config: Config, apiUrl: string, devServer: DevServer | undefined, veoServed: boolean, wan: WanWorker | undefined): void {
   const lines = [
     '',
     'Vivid Flow is running.',
@@ -66,8 +91,13 @@ function printBanner(config: Config, apiUrl: string, devServer: DevServer | unde
     `  Storage      ${config.storage.kind === 'gcs' ? `gs://${config.storage.bucket}` : config.storage.root}`,
     '',
     'Engines:',
-    `  wan2.1  no GPU worker runs in this stack: wan2.1 jobs wait, queued on '${config.queues.wan}', until a Wan worker polls it.`,
-    `  veo3.1  no Veo worker runs in this stack: veo3.1 jobs wait, queued on '${config.queues.veo}', until a Veo worker polls it.`,
+    wan
+      ? `  wan2.1  served on '${config.queues.wan}' by ${wan.model.description}, ${wan.runtimes.slots.length} runtime(s) on ${config.wan.devices.join(',')}, model loaded in ${wan.loadSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')}.` +
+        (wan.model.notes.development_model ? '\n          Development model: its videos are random noise, and each is labelled so in its job record and on /status.' : '')
+      : `  wan2.1  not served: no Wan model configured (WAN_MODEL=tiny, or WAN_MODEL_DIR=/path or gs://...); wan2.1 jobs wait, queued on '${config.queues.wan}', until a Wan worker polls it.`,
+    veoServed
+      ? `  veo3.1  served: ${config.veo.model} on Vertex AI (${config.veo.auth?.kind === 'apiKey' ? 'express mode, VEO_API_KEY' : 'application default credentials'}) on '${config.queues.veo}'.`
+      : `  veo3.1  not served: no Veo credentials (set VEO_API_KEY, or GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION); veo3.1 jobs wait, queued on '${config.queues.veo}', until a Veo worker polls it.`,
     '',
     'Get an API key (in another terminal):',
     '  npx vivid accounts create --email you@example.com --credits 1000',

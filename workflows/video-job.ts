@@ -4,10 +4,12 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
+  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ControlActivities } from '../activities/index.js';
@@ -18,6 +20,7 @@ import {
   type EngineOutput,
   type JobProgress,
   type JobStage,
+  type VeoPollResult,
   type VideoJobInput,
 } from './messages.js';
 
@@ -91,9 +94,10 @@ async function runEngine(input: VideoJobInput, report: StageReporter): Promise<E
   if (input.engine.model === 'wan2.1') {
     const wan = proxyActivities<EngineActivities>({
       taskQueue: input.engineQueue,
-      // A render may wait for a free GPU indefinitely; once started it heartbeats every step.
+      // A render may wait for a free GPU indefinitely; once started it heartbeats every step and at
+      // least every 5 s besides (a slow step, the VAE decode), so a dead worker is noticed within a minute.
       startToCloseTimeout: '2 hours',
-      heartbeatTimeout: '2 minutes',
+      heartbeatTimeout: '1 minute',
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
       retry: { maximumAttempts: 3, initialInterval: '5 seconds', nonRetryableErrorTypes: ['OutOfMemory', 'InvalidInput'] },
     });
@@ -103,21 +107,42 @@ async function runEngine(input: VideoJobInput, report: StageReporter): Promise<E
     return wan.generateWanVideo({ jobId: input.jobId, image: input.image, params: input.engine.params });
   }
 
-  const veo = proxyActivities<EngineActivities>({
-    taskQueue: input.engineQueue,
-    startToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '5 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2, nonRetryableErrorTypes: ['InvalidInput', 'VeoRejected'] },
-  });
-  const { operationName } = await veo.submitVeoOperation({ jobId: input.jobId, image: input.image, params: input.engine.params });
-  report('rendering', 0.2, operationName);
+  const retry = { initialInterval: '5 seconds', maximumInterval: '1 minute', backoffCoefficient: 2, nonRetryableErrorTypes: ['InvalidInput', 'VeoRejected', 'VeoFiltered'] };
+  // The submit may wait, queued, for a Veo worker as long as it takes (none runs without Veo
+  // credentials); once one takes it, 429s and 5xx from Google retry with backoff, ten times.
+  const submitter = proxyActivities<EngineActivities>({ taskQueue: input.engineQueue, startToCloseTimeout: '2 minutes', retry: { ...retry, maximumAttempts: 10 } });
+  const { operationName } = await submitter.submitVeoOperation({ jobId: input.jobId, image: input.image, params: input.engine.params });
+
+  // From the submission on, the job has one deadline; every poll attempt (retried with backoff
+  // on 429/5xx) is bounded by what is left of it, so a job never outlives it by much.
   const deadline = Date.now() + VEO_DEADLINE_MS;
+  const deadlineMessage = `Veo did not finish within ${VEO_DEADLINE_MS / 60000} minutes.`;
+  const poll = async (): Promise<VeoPollResult> => {
+    const poller = proxyActivities<EngineActivities>({
+      taskQueue: input.engineQueue,
+      startToCloseTimeout: '2 minutes',
+      scheduleToCloseTimeout: Math.max(1000, deadline - Date.now()),
+      retry,
+    });
+    try {
+      return await poller.pollVeoOperation({ jobId: input.jobId, operationName });
+    } catch (err) {
+      // An attempt cut short by the deadline reads as the deadline, not as Temporal's timeout.
+      if (!isCancellation(err) && Date.now() >= deadline) throw ApplicationFailure.nonRetryable(deadlineMessage, 'VeoDeadline');
+      throw err;
+    }
+  };
+  // Operators see the operation on the workflow itself (memo), besides the jobProgress query.
+  // Patched: Veo jobs started before the memo existed replay without it (test/replay).
+  if (patched('veo-operation-memo')) upsertMemo({ veoOperation: operationName });
+  report('rendering', 0.2, operationName);
   for (let polls = 1; ; polls++) {
     // The wait between looks is a durable timer, so a redeployed worker resumes the same operation.
     await sleep(input.pollIntervalSeconds * 1000);
-    const result = await veo.pollVeoOperation({ jobId: input.jobId, operationName });
+    const result = await poll();
     if (result.done) return result.output;
     if (Date.now() > deadline) {
-      throw ApplicationFailure.nonRetryable(`Veo did not finish within ${VEO_DEADLINE_MS / 60000} minutes.`, 'VeoDeadline');
+      throw ApplicationFailure.nonRetryable(deadlineMessage, 'VeoDeadline');
     }
     // Veo gives no progress figure: creep toward 0.9 so a client sees the job is alive.
     report('rendering', 0.2 + 0.7 * (1 - 1 / (1 + polls / 6)), operationName);

@@ -53,7 +53,7 @@ describe('npm start with no configuration', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'vivid-stack-'));
     const [port, temporalPort, uiPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
     // Only what a test must pin: where state goes and which ports are free on a shared machine.
-    env = { VIVID_DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATABASE_URL: '', TEMPORAL_ADDRESS: '', GCS_BUCKET: '' };
+    env = { VIVID_DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), DATABASE_URL: '', TEMPORAL_ADDRESS: '', GCS_BUCKET: '', VEO_API_KEY: '', GOOGLE_CLOUD_PROJECT: '', GOOGLE_CLOUD_LOCATION: '' };
   });
   after(async () => {
     // A failed assertion must not leave a stack running past the test.
@@ -68,6 +68,7 @@ describe('npm start with no configuration', () => {
     assert.match(banner, new RegExp(`Temporal UI +http://localhost:${env.TEMPORAL_UI_PORT}`));
     assert.match(banner, /npx vivid accounts create/);
     assert.match(banner, /wan2\.1 jobs wait, queued/);
+    assert.match(banner, /veo3\.1 +not served: no Veo credentials .*veo3\.1 jobs wait, queued/);
 
     const ui = await fetch(`http://localhost:${env.TEMPORAL_UI_PORT}/`);
     assert.equal(ui.status, 200);

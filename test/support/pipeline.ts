@@ -58,7 +58,14 @@ export interface Pipeline {
 }
 
 /** The product's own API, control worker and storage, on a database of the given kind, with test engines. */
-export async function startPipeline(temporal: TemporalFixture, databaseCase: DatabaseCase, env: Record<string, string> = {}): Promise<Pipeline> {
+export async function startPipeline(
+  temporal: TemporalFixture,
+  databaseCase: DatabaseCase,
+  env: Record<string, string> = {},
+  /** `veoTestEngine: false` leaves the Veo queue to a real Veo worker the test starts itself. */
+  /** `wanTestEngine: false` likewise leaves the Wan queue to a real Wan worker. */
+  options: { readonly veoTestEngine?: boolean; readonly wanTestEngine?: boolean } = {},
+): Promise<Pipeline> {
   const id = randomBytes(4).toString('hex');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'vivid-pipeline-'));
   const config = loadConfig({
@@ -92,7 +99,7 @@ export async function startPipeline(temporal: TemporalFixture, databaseCase: Dat
 
   const { activities, control } = createTestEngines(storage);
   const engineWorkers = await Promise.all(
-    [config.queues.wan, config.queues.veo].map((taskQueue) => Worker.create({ connection: workerConnection, taskQueue, activities })),
+    [...(options.wanTestEngine === false ? [] : [config.queues.wan]), ...(options.veoTestEngine === false ? [] : [config.queues.veo])].map((taskQueue) => Worker.create({ connection: workerConnection, taskQueue, activities })),
   );
   const engineRuns = engineWorkers.map((w) => w.run());
 
