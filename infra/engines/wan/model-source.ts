@@ -12,6 +12,7 @@ import { Storage } from '@google-cloud/storage';
 import type { WanConfig } from '../../config.js';
 import type { Logger } from '../../log/logger.js';
 import { defaultPython, runtimeRoot } from './runtime-process.js';
+import { childProcessEnv } from '../../process/child-env.js';
 
 const run = promisify(execFile);
 const SYNCED_MARKER = '.vivid-synced.json';
@@ -56,7 +57,7 @@ export async function prepareWanModel(
 export async function buildTinyModel(dir: string, python = defaultPython): Promise<string> {
   await mkdir(path.dirname(dir), { recursive: true });
   try {
-    await run(python, ['-m', 'vivid_wan.tiny_model', dir], { cwd: runtimeRoot, env: { ...process.env, HF_HUB_OFFLINE: '1' }, timeout: 300_000 });
+    await run(python, ['-m', 'vivid_wan.tiny_model', dir], { cwd: runtimeRoot, env: childProcessEnv({ HF_HUB_OFFLINE: '1' }), timeout: 300_000 });
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr ?? '';
     throw new Error(`Building the tiny Wan model in ${dir} failed (is the Python env installed? run \`npm run setup\`): ${stderr.trim().split('\n').slice(-3).join(' ') || String(err)}`, {

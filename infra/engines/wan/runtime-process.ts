@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../log/logger.js';
+import { childProcessEnv } from '../../process/child-env.js';
 
 export const runtimeRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), 'runtime');
 export const defaultPython = path.resolve(runtimeRoot, '../../../../.venv/bin/python');
@@ -101,7 +102,7 @@ export class WanRuntimeProcess {
     const args = ['-m', 'vivid_wan.server', '--model-dir', options.modelDir, '--device', /^\d+$/.test(options.device) ? 'cuda' : options.device];
     if (options.cpuOffload) args.push('--cpu-offload');
     if (options.stepDelaySeconds) args.push('--step-delay', String(options.stepDelaySeconds));
-    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1', HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' };
+    const env = childProcessEnv({ PYTHONUNBUFFERED: '1', HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' });
     if (/^\d+$/.test(options.device)) env.CUDA_VISIBLE_DEVICES = options.device;
     const child = spawn(options.python ?? defaultPython, args, { cwd: runtimeRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
     const stderrTail: string[] = [];
