@@ -29,6 +29,7 @@ export interface AppDeps {
     readonly rateLimitPerMinute: number;
     readonly engineQueues: { readonly wan: string; readonly veo: string };
     readonly veoPollIntervalSeconds: number;
+    readonly veoDeadlineSeconds: number;
     /** VEO_MODEL: Veo requests are checked against this model's documented limits. */
     readonly veoModel?: string;
   };
@@ -53,7 +54,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   api.use(authenticate({ resolve: deps.resolveApiKey }));
   api.use(rateLimit({ perMinute: settings.rateLimitPerMinute }));
   for (const resource of [
-    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoModel: settings.veoModel }),
+    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel }),
     statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     usageRoutes({ db: deps.db }),

@@ -251,7 +251,7 @@ async function workflowStartLoop(address: string, accountId: string, options: Lo
       const input: VideoJobInput = {
         jobId, accountId,
         image: { key: `jobs/${jobId}/input`, contentType: 'image/png', width: 64, height: 64 },
-        engine, cost: jobCost(engine), engineQueue: 'vivid-wan-gpu-v1', pollIntervalSeconds: 10,
+        engine, cost: jobCost(engine), engineQueue: 'vivid-wan-gpu-v1', pollIntervalSeconds: 10, veoDeadlineSeconds: 1800,
       };
       await client.workflow.start(videoJobWorkflowType, {
         workflowId: jobId,

@@ -36,6 +36,7 @@ const schema = z.object({
   VIDEO_URL_TTL_SECONDS: positiveInt.max(7 * 24 * 3600).default(3600),
   MAX_IMAGE_BYTES: positiveInt.default(25 * 1024 * 1024),
   VEO_POLL_INTERVAL_SECONDS: positiveInt.max(600).default(10),
+  VEO_DEADLINE_SECONDS: positiveInt.max(24 * 3600).default(30 * 60),
   VEO_API_KEY: optionalText,
   GOOGLE_CLOUD_PROJECT: optionalText,
   GOOGLE_CLOUD_LOCATION: optionalText,
@@ -81,6 +82,7 @@ export interface Config {
   readonly maxImageBytes: number;
   readonly rateLimitPerMinute: number;
   readonly veoPollIntervalSeconds: number;
+  readonly veoDeadlineSeconds: number;
   /** Google Veo on Vertex AI; `enabled` is false when no Veo credentials are configured. */
   readonly veo: VeoConfig;
   /** The Wan 2.1 GPU worker; `model` is undefined when no Wan model is configured. */
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxImageBytes: e.MAX_IMAGE_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     veoPollIntervalSeconds: e.VEO_POLL_INTERVAL_SECONDS,
+    veoDeadlineSeconds: e.VEO_DEADLINE_SECONDS,
     veo,
     wan: wanConfig(e, dataDir),
     logLevel: e.LOG_LEVEL,

@@ -27,6 +27,7 @@ export async function startApiServer(config: Config, runtime: Runtime, log: Logg
       rateLimitPerMinute: config.rateLimitPerMinute,
       engineQueues: { wan: config.queues.wan, veo: config.queues.veo },
       veoPollIntervalSeconds: config.veoPollIntervalSeconds,
+      veoDeadlineSeconds: config.veoDeadlineSeconds,
       veoModel: config.veo.model,
     },
   });

@@ -59,6 +59,8 @@ export interface VideoJobInput {
   readonly engineQueue: string;
   /** Seconds between looks at a running Veo operation. */
   readonly pollIntervalSeconds: number;
+  /** Seconds a Veo operation may run from its submission; absent in jobs started before it existed: 30 minutes. */
+  readonly veoDeadlineSeconds?: number;
 }
 
 /** What every engine hands back: keys of objects it has already written to storage. */

@@ -33,7 +33,7 @@ const control = proxyLocalActivities<ControlActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
 
-const VEO_DEADLINE_MS = 30 * 60 * 1000;
+const DEFAULT_VEO_DEADLINE_SECONDS = 30 * 60;
 
 export class InsufficientCreditsFailure {
   static readonly type = 'InsufficientCredits';
@@ -115,8 +115,9 @@ async function runEngine(input: VideoJobInput, report: StageReporter): Promise<E
 
   // From the submission on, the job has one deadline; every poll attempt (retried with backoff
   // on 429/5xx) is bounded by what is left of it, so a job never outlives it by much.
-  const deadline = Date.now() + VEO_DEADLINE_MS;
-  const deadlineMessage = `Veo did not finish within ${VEO_DEADLINE_MS / 60000} minutes.`;
+  const deadlineSeconds = input.veoDeadlineSeconds ?? DEFAULT_VEO_DEADLINE_SECONDS;
+  const deadline = Date.now() + deadlineSeconds * 1000;
+  const deadlineMessage = `Veo did not finish within ${deadlineSeconds % 60 === 0 ? `${deadlineSeconds / 60} minutes` : `${deadlineSeconds} seconds`}.`;
   const poll = async (): Promise<VeoPollResult> => {
     const poller = proxyActivities<EngineActivities>({
       taskQueue: input.engineQueue,

@@ -20,6 +20,7 @@ export interface GenerateDeps {
   readonly maxImageBytes: number;
   readonly engineQueues: { readonly wan: string; readonly veo: string };
   readonly veoPollIntervalSeconds: number;
+  readonly veoDeadlineSeconds: number;
   readonly veoModel?: string | undefined;
 }
 
@@ -55,6 +56,7 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
         cost: jobCost(engine),
         engineQueue: engine.model === 'wan2.1' ? deps.engineQueues.wan : deps.engineQueues.veo,
         pollIntervalSeconds: deps.veoPollIntervalSeconds,
+        veoDeadlineSeconds: deps.veoDeadlineSeconds,
       };
     } catch (err) {
       await deps.storage.delete(inputKey).catch(() => {});
