@@ -18,10 +18,11 @@ if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)
   echo "vivid: Python 3.10 or newer is needed for the project's tools (set PYTHON to one)" >&2
   exit 1
 fi
-echo "vivid: installing Python tools into $venv ..." >&2
+echo "vivid: installing the pinned Python tools into $venv (first run: about a minute) ..." >&2
 [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
 args=()
 for f in "${files[@]}"; do args+=(-r "$f"); done
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${args[@]}"
+# Not quiet: a first install takes a minute or more, and pip's own lines show it moving.
+"$venv/bin/python" -m pip install --disable-pip-version-check --no-input --progress-bar on "${args[@]}" >&2
 echo "$want" > "$stamp"
 echo "vivid: Python tools ready" >&2
