@@ -25,6 +25,21 @@ export interface LoadResult {
   readonly maxMs: number;
 }
 
+/** Several runs of one measurement as one: mean throughput and median, worst p99. */
+export function combineLoads(runs: readonly LoadResult[]): LoadResult {
+  const mean = (f: (r: LoadResult) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
+  return {
+    concurrency: runs[0]!.concurrency,
+    completed: runs.reduce((n, r) => n + r.completed, 0),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    firstError: runs.find((r) => r.firstError)?.firstError,
+    rps: mean((r) => r.rps),
+    p50Ms: mean((r) => r.p50Ms),
+    p99Ms: Math.max(...runs.map((r) => r.p99Ms)),
+    maxMs: Math.max(...runs.map((r) => r.maxMs)),
+  };
+}
+
 /** The q-quantile (0..1) of an ascending array, nearest-rank. */
 export function percentile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
