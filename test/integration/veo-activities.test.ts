@@ -18,6 +18,7 @@ import { LocalDiskStorage } from '../../infra/storage/local-storage.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import { MediaUrlSigner } from '../../infra/storage/url-signing.js';
 import type { VeoParams, VeoSubmitInput } from '../../workflows/messages.js';
+import { veoParams } from '../support/engine-params.js';
 import { startGcsEmulator, type GcsEmulator } from '../support/gcs-emulator.js';
 import { makePng } from '../support/images.js';
 import { FILTERED_REASONS, OPERATION_ERROR, startVertexServer, type VertexServer } from '../support/vertex-server.js';
@@ -48,20 +49,7 @@ after(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const params = (overrides: Partial<VeoParams> = {}): VeoParams => ({
-  prompt: 'Waves at dusk',
-  durationSeconds: 4,
-  resolution: '720p',
-  cameraMotion: null,
-  subjectAnimation: null,
-  environmentalAnimation: null,
-  personGeneration: 'allow_adult',
-  generateAudio: false,
-  enhancePrompt: false,
-  negativePrompt: null,
-  seed: null,
-  ...overrides,
-});
+const params = (overrides: Partial<VeoParams> = {}): VeoParams => veoParams({ prompt: 'Waves at dusk', ...overrides });
 
 function expressActivities(storage: ObjectStorage = local) {
   const config = loadConfig({ VEO_API_KEY: API_KEY, VEO_BASE_URL: vertex.url });

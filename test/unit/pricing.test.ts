@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { VeoParams, WanParams } from '../../workflows/messages.js';
 import { jobCost } from '../../workflows/pricing.js';
+import { veoParams, wanParams } from '../support/engine-params.js';
 
-const wan: WanParams = { prompt: 'p', negativePrompt: '', cfg: 7.5, width: 1280, height: 720, length: 81, steps: 30, seed: 42 };
-const veo: VeoParams = {
-  prompt: 'p', durationSeconds: 4, resolution: '720p', cameraMotion: null, subjectAnimation: null, environmentalAnimation: null,
-  personGeneration: 'allow_adult', generateAudio: false, enhancePrompt: false, negativePrompt: null, seed: null,
-};
+const wan = wanParams();
+const veo = veoParams();
 
 test('wan2.1 costs follow frames × pixels × steps, rounded up, at least one credit', () => {
   assert.equal(jobCost({ model: 'wan2.1', params: wan }), 6); // 81/16 s = 5.06 → 6

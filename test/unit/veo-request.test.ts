@@ -4,20 +4,9 @@ import { FieldError, parseGenerateFields } from '../../api/schemas/generate.js';
 import { unsupportedCombination, veoCapabilities } from '../../infra/engines/veo/capabilities.js';
 import { aspectRatioFor, buildVeoRequest, composePrompt } from '../../infra/engines/veo/request.js';
 import type { VeoParams } from '../../workflows/messages.js';
+import { veoParams } from '../support/engine-params.js';
 
-const base: VeoParams = {
-  prompt: 'A lighthouse in a storm',
-  durationSeconds: 8,
-  resolution: '1080p',
-  cameraMotion: null,
-  subjectAnimation: null,
-  environmentalAnimation: null,
-  personGeneration: 'allow_adult',
-  generateAudio: false,
-  enhancePrompt: false,
-  negativePrompt: null,
-  seed: null,
-};
+const base: VeoParams = veoParams({ durationSeconds: 8, resolution: '1080p' });
 const image = { bytes: Buffer.from('png bytes'), mimeType: 'image/png', width: 1280, height: 720 };
 
 test('every contract field maps to its Vertex field', () => {
