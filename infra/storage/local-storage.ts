@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ObjectNotFoundError, type ObjectInfo, type ObjectStorage } from './object-storage.js';
 import type { MediaUrlSigner } from './url-signing.js';
 
 // Content types live beside each object: the filesystem has nowhere else to keep them.
 const SIDECAR_SUFFIX = '.meta.json';
+/** How many bytes may wait in memory for the write in flight; they then go down in one call. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 interface Sidecar {
   contentType: string | null;
@@ -29,23 +30,25 @@ export class LocalDiskStorage implements ObjectStorage {
 
   async put(key: string, body: Readable | Buffer, options: { contentType?: string } = {}): Promise<ObjectInfo> {
     const file = this.#pathOf(key);
-    await mkdir(path.dirname(file), { recursive: true });
-    const contentType = options.contentType ?? null;
+    const contentType = options.contentType;
     // Temp files sit in the target's directory so the final rename never crosses filesystems.
-    const temp = (target: string) => path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.partial`);
-    const dataTemp = temp(file);
-    const sidecarTemp = temp(file + SIDECAR_SUFFIX);
+    const dataTemp = tempPathFor(file);
+    let sidecarTemp: string | undefined;
     try {
-      if (Buffer.isBuffer(body)) await writeFile(dataTemp, body, { flag: 'wx' });
-      else await pipeline(body, createWriteStream(dataTemp, { flags: 'wx' }));
-      await writeFile(sidecarTemp, JSON.stringify({ contentType } satisfies Sidecar), { flag: 'wx' });
-      const { size } = await stat(dataTemp);
-      // Sidecar first: the object becomes visible with the data rename, its type already in place.
-      await rename(sidecarTemp, file + SIDECAR_SUFFIX);
+      const size = await writeNewFile(dataTemp, body);
+      if (contentType === undefined) {
+        // No type to keep: drop a previous object's, so it cannot describe these bytes.
+        await unlink(file + SIDECAR_SUFFIX).catch(ignoreMissing);
+      } else {
+        sidecarTemp = tempPathFor(file + SIDECAR_SUFFIX);
+        await writeFile(sidecarTemp, JSON.stringify({ contentType } satisfies Sidecar), { flag: 'wx' });
+        // Sidecar first: the object becomes visible with the data rename, its type already in place.
+        await rename(sidecarTemp, file + SIDECAR_SUFFIX);
+      }
       await rename(dataTemp, file);
-      return { size, contentType: contentType ?? undefined };
+      return { size, contentType };
     } catch (error) {
-      await Promise.all([rm(dataTemp, { force: true }), rm(sidecarTemp, { force: true })]);
+      await Promise.all([dataTemp, sidecarTemp].map((temp) => temp && rm(temp, { force: true })));
       throw error;
     }
   }
@@ -113,6 +116,41 @@ export class LocalDiskStorage implements ObjectStorage {
   }
 }
 
+function tempPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID()}.partial`);
+}
+
+/**
+ * Writes `body` to a file that must not exist yet and returns its size. The directory is made
+ * only when the open finds it missing: most puts land in one that exists, and each mkdir is a
+ * filesystem call of its own. While one write is in flight, arriving chunks gather (up to the
+ * high-water mark) and go down together in one writev instead of one call per socket read.
+ */
+async function writeNewFile(file: string, body: Readable | Buffer): Promise<number> {
+  const handle = await open(file, 'wx').catch(async (error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(path.dirname(file), { recursive: true });
+    return open(file, 'wx');
+  });
+  if (Buffer.isBuffer(body)) {
+    try {
+      await handle.writeFile(body);
+    } finally {
+      await handle.close();
+    }
+    return body.length;
+  }
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  await pipeline(body, counter, handle.createWriteStream({ highWaterMark: WRITE_BATCH_BYTES }));
+  return size;
+}
+
 function assertSafeKey(key: string): void {
   const invalid = (why: string) => new Error(`Invalid storage key ${JSON.stringify(key)}: ${why}`);
   if (typeof key !== 'string' || key.length === 0) throw invalid('empty');
@@ -130,6 +168,10 @@ function assertRange({ start, end }: { start: number; end: number }): void {
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
     throw new RangeError(`Invalid byte range ${start}-${end}`);
   }
+}
+
+function ignoreMissing(error: unknown): void {
+  if (!isMissing(error)) throw error;
 }
 
 function isMissing(error: unknown): boolean {
