@@ -9,6 +9,7 @@
  *
  * Settings (env): BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (16, status),
  * BENCH_GENERATE_CONCURRENCY (16), BENCH_GENERATE_KIB (1024, the /generate image size), BENCH_UPLOADS (50), BENCH_UPLOAD_MIB (20),
+ * BENCH_ONLY (comma-separated subset of status,generate,uploads; all by default),
  * BENCH_CPU_PROF=<dir> (write a V8 CPU profile of the API process there),
  * VIVID_TEST_POSTGRES_URL (admin connection; default postgres://postgres@127.0.0.1:5432/test).
  * Benchmarks do not pass or fail: the exit status is 0 whenever the measurements ran.
@@ -29,7 +30,7 @@ import { startTemporalDevServer } from '../infra/temporal/dev-server.js';
 import { makeLargePng, makePng } from '../test/support/images.js';
 import { searchAttributes, videoJobWorkflowType, type VideoJobInput } from '../workflows/messages.js';
 import { jobCost } from '../workflows/pricing.js';
-import { benchGroups, cpuSnapshot, formatCpu, type CpuGroups } from './cpu.js';
+import { benchGroups, coresByGroup, cpuSnapshot, formatCpu, type CpuGroups } from './cpu.js';
 import { openTestPostgres } from '../test/support/databases.js';
 import { combineLoads, multipartBody, runClosedLoop, send, withAgent, type LoadOptions, type LoadResult } from './load.js';
 import { startNodeChild, startRssSampler, type NodeChild } from './processes.js';
@@ -51,7 +52,18 @@ const settings = {
   uploads: Math.round(envNumber('BENCH_UPLOADS', 50)),
   uploadMiB: envNumber('BENCH_UPLOAD_MIB', 20),
   cpuProfDir: process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined,
+  only: benchParts(process.env.BENCH_ONLY),
 };
+
+/** Which measurements to run: profiling one of them alone is easier to read. */
+function benchParts(raw: string | undefined): ReadonlySet<string> {
+  const all = ['status', 'generate', 'uploads'];
+  if (raw === undefined || raw.trim() === '') return new Set(all);
+  const parts = raw.split(',').map((p) => p.trim());
+  const unknown = parts.filter((p) => !all.includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY must list some of ${all.join(', ')}; got ${JSON.stringify(raw)}`);
+  return new Set(parts);
+}
 
 // Everything started is undone in reverse order, once, on success, failure or Ctrl-C.
 const cleanups: Array<() => Promise<void>> = [];
@@ -165,36 +177,46 @@ async function main(): Promise<void> {
   const groups = benchGroups({ api: api.pid, baseline: baseServer.pid });
   const generateBytes = Math.round(envNumber('BENCH_GENERATE_KIB', 1024) * 1024);
 
-  step(`measuring GET /status and its baseline (${settings.warmupSeconds} s warm-up + ${settings.seconds} s each)`);
-  const baseline = await measured(groups, () => getLoop(basePort, `/jobs/${completedId}`, {}, expectOk(200, (b) => b.includes('"COMPLETED"'))));
-  const statusCompleted = await measured(groups, () => getLoop(apiPort, `/api/v1/status/${completedId}`, auth, expectOk(200, (b) => b.includes('"video_url"'))));
-  // A live-state query that failed leaves no stage in the body: count it as an error, not a success.
-  const statusProcessing = await measured(groups, () => getLoop(apiPort, `/api/v1/status/${processingId}`, auth, expectOk(200, (b) => b.includes('"stage":"queued"'))));
+  const results: string[] = [];
+  if (settings.only.has('status')) {
+    step(`measuring GET /status and its baseline (${settings.warmupSeconds} s warm-up + ${settings.seconds} s each)`);
+    const baseline = await measured(groups, () => getLoop(basePort, `/jobs/${completedId}`, {}, expectOk(200, (b) => b.includes('"COMPLETED"'))));
+    const statusCompleted = await measured(groups, () => getLoop(apiPort, `/api/v1/status/${completedId}`, auth, expectOk(200, (b) => b.includes('"video_url"'))));
+    // A live-state query that failed leaves no stage in the body: count it as an error, not a success.
+    const statusProcessing = await measured(groups, () => getLoop(apiPort, `/api/v1/status/${processingId}`, auth, expectOk(200, (b) => b.includes('"stage":"queued"'))));
+    results.push(...statusLine('status (completed) ', statusCompleted, baseline), ...statusLine('status (processing)', statusProcessing, baseline));
+  }
 
   // What /generate adds over a bare workflow start is the API's own work; the workflows it
   // starts then run on the control worker, which a deployment scales apart from the API. With
   // the worker stopped, both sides of the ratio start workflows that wait on a queue.
   step('stopping the control worker: /generate is measured against the API alone');
   await controlWorker.stop();
-  step('measuring POST /generate (1 MiB PNG) and the workflow-start loop, in ABBA order');
-  const png1 = multipartBody({ prompt: 'a bench cat' }, { name: 'image', filename: 'bench.png', contentType: 'image/png', data: makeLargePng(generateBytes) });
-  const startLoop = () => measured(groups, () => workflowStartLoop(devServer.address, account.id, { ...load, concurrency: settings.generateConcurrency }));
-  const generateLoop = () => measured(groups, () => withAgent(settings.generateConcurrency, (agent) =>
-    runClosedLoop(async () => {
-      const res = await send(agent, apiPort, { method: 'POST', path: '/api/v1/generate', headers: { ...auth, 'content-type': png1.contentType }, body: png1.body });
-      expectOk(202)(res);
-    }, { ...load, concurrency: settings.generateConcurrency })));
-  // Every start adds to the Temporal server's store and each later start costs it a little more,
-  // so neither side may always go first: baseline, generate, generate, baseline.
-  const a1 = await startLoop();
-  const b1 = await generateLoop();
-  const b2 = await generateLoop();
-  const a2 = await startLoop();
-  const workflowStarts: Measured = { load: combineLoads([a1.load, a2.load]), cpu: a1.cpu };
-  const generate: Measured = { load: combineLoads([b1.load, b2.load]), cpu: b1.cpu };
+  if (settings.only.has('generate')) {
+    step('measuring POST /generate (1 MiB PNG) and the workflow-start loop, in ABBA order');
+    const png1 = multipartBody({ prompt: 'a bench cat' }, { name: 'image', filename: 'bench.png', contentType: 'image/png', data: makeLargePng(generateBytes) });
+    const startLoop = () => measured(groups, () => workflowStartLoop(devServer.address, account.id, { ...load, concurrency: settings.generateConcurrency }));
+    const generateLoop = () => measured(groups, () => withAgent(settings.generateConcurrency, (agent) =>
+      runClosedLoop(async () => {
+        const res = await send(agent, apiPort, { method: 'POST', path: '/api/v1/generate', headers: { ...auth, 'content-type': png1.contentType }, body: png1.body });
+        expectOk(202)(res);
+      }, { ...load, concurrency: settings.generateConcurrency })));
+    // Every start adds to the Temporal server's store and each later start costs it a little more,
+    // so neither side may always go first: baseline, generate, generate, baseline.
+    const a1 = await startLoop();
+    const b1 = await generateLoop();
+    const b2 = await generateLoop();
+    const a2 = await startLoop();
+    const workflowStarts = combineMeasured([a1, a2]);
+    const generate = combineMeasured([b1, b2]);
+    results.push(...generateLine(`generate ${generateBytes === 1 << 20 ? '1 MiB' : `${generateBytes >> 10} KiB`}`, generate, workflowStarts));
+  }
 
-  step(`measuring API RSS during ${settings.uploads} concurrent ${settings.uploadMiB} MiB uploads`);
-  const rss = await uploadMemory(api, apiPort, auth);
+  if (settings.only.has('uploads')) {
+    step(`measuring API RSS during ${settings.uploads} concurrent ${settings.uploadMiB} MiB uploads`);
+    const rss = await uploadMemory(api, apiPort, auth);
+    results.push(formatRss(`${settings.uploads} × ${settings.uploadMiB} MiB uploads`, rss, 100));
+  }
 
   const lines = [
     '',
@@ -202,10 +224,7 @@ async function main(): Promise<void> {
     `  (API = workers/api-main.ts and control worker = workers/control-main.ts, child processes; Postgres 127.0.0.1; Temporal dev server in memory;`,
     `   /status (processing) shares one live-state answer per job per second; /generate runs with the control worker stopped)`,
     '',
-    ...statusLine('status (completed) ', statusCompleted, baseline),
-    ...statusLine('status (processing)', statusProcessing, baseline),
-    ...generateLine(`generate ${generateBytes === 1 << 20 ? '1 MiB' : `${generateBytes >> 10} KiB`}`, generate, workflowStarts),
-    formatRss(`${settings.uploads} × ${settings.uploadMiB} MiB uploads`, rss, 100),
+    ...results,
     '',
   ];
   process.stdout.write(lines.join('\n'));
@@ -215,13 +234,27 @@ async function main(): Promise<void> {
 interface Measured {
   readonly load: LoadResult;
   /** Cores each process group used meanwhile (warm-up included). */
+  readonly cores: Record<string, number>;
   readonly cpu: string;
 }
 
 async function measured(groups: CpuGroups, run: () => Promise<LoadResult>): Promise<Measured> {
   const before = cpuSnapshot(groups);
   const load = await run();
-  return { load, cpu: formatCpu(before, cpuSnapshot(groups)) };
+  const cores = coresByGroup(before, cpuSnapshot(groups));
+  return { load, cores, cpu: formatCpu(cores) };
+}
+
+/** CPU milliseconds a group spent per completed operation (the warm-up's share is small). */
+function cpuMsPerOp(m: Measured, group: string): string {
+  const cores = m.cores[group] ?? 0;
+  return m.load.rps > 0 ? ((cores * 1000) / m.load.rps).toFixed(2) : 'n/a';
+}
+
+function combineMeasured(runs: readonly Measured[]): Measured {
+  const groups = Object.keys(runs[0]!.cores);
+  const cores = Object.fromEntries(groups.map((g) => [g, runs.reduce((sum, r) => sum + (r.cores[g] ?? 0), 0) / runs.length]));
+  return { load: combineLoads(runs.map((r) => r.load)), cores, cpu: formatCpu(cores) };
 }
 
 function statusLine(label: string, target: Measured, base: Measured): string[] {
@@ -242,6 +275,7 @@ function generateLine(label: string, target: Measured, base: Measured): string[]
     `${label.padEnd(19)}  c=${t.concurrency}  ${formatLoad(t)}   [cores: ${target.cpu}]`,
     `    | baseline: workflow.start loop      ${formatLoad(base.load)}   [cores: ${base.cpu}]`,
     `    → ratio ${ratio.toFixed(2)}  (target ≥ 0.8)  ${verdict(ratio >= 0.8 && t.errors === 0)}`,
+    `    CPU ms per request: api ${cpuMsPerOp(target, 'api')} · temporal ${cpuMsPerOp(target, 'temporal')} (baseline: temporal ${cpuMsPerOp(base, 'temporal')} · bench ${cpuMsPerOp(base, 'bench')})`,
   ];
 }
 

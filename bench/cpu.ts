@@ -66,16 +66,23 @@ export function cpuSnapshot(groups: CpuGroups): CpuSnapshot {
 }
 
 /**
- * Cores used per group between two snapshots, e.g. "api 0.95 · temporal 0.40". Counted per pid,
- * so a process that exited meanwhile (a closed Postgres backend) drops out instead of going negative.
+ * Cores used per group between two snapshots. Counted per pid, so a process that exited
+ * meanwhile (a closed Postgres backend) drops out instead of going negative.
  */
-export function formatCpu(before: CpuSnapshot, after: CpuSnapshot): string {
+export function coresByGroup(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
   const seconds = (after.at - before.at) / 1000;
-  return Object.entries(after.ticks)
-    .map(([group, pids]) => {
+  return Object.fromEntries(
+    Object.entries(after.ticks).map(([group, pids]) => {
       let used = 0;
       for (const [pid, ticks] of pids) used += ticks - (before.ticks[group]?.get(pid) ?? 0);
-      return `${group} ${(used / CLOCK_TICKS_PER_SECOND / seconds).toFixed(2)}`;
-    })
+      return [group, used / CLOCK_TICKS_PER_SECOND / seconds];
+    }),
+  );
+}
+
+/** e.g. "api 0.95 · temporal 0.40" */
+export function formatCpu(cores: Record<string, number>): string {
+  return Object.entries(cores)
+    .map(([group, used]) => `${group} ${used.toFixed(2)}`)
     .join(' · ');
 }
