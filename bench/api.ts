@@ -4,7 +4,8 @@
  *
  *   1. GET /api/v1/status/{id} for a COMPLETED and a PROCESSING job
  *      vs a bare Koa child process reading the same row.
- *   2. POST /api/v1/generate with a 1 MiB PNG vs a bare loop of Temporal workflow starts.
+ *   2. POST /api/v1/generate with a 1 MiB PNG vs a bare loop of Temporal workflow starts, and vs
+ *      a floor: a bare route that only writes the raw body to a file and starts the workflow.
  *   3. Peak RSS rise of the API process during concurrent 20 MiB uploads.
  *
  * Settings (env): BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (16, status),
@@ -20,7 +21,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import { parseGenerateFields } from '../api/schemas/generate.js';
 import { createAccount } from '../infra/db/accounts.js';
 import { createApiKey } from '../infra/db/api-keys.js';
@@ -28,11 +28,12 @@ import { completeJob, insertJob } from '../infra/db/jobs.js';
 import { findFreePort } from '../infra/net/free-port.js';
 import { startTemporalDevServer } from '../infra/temporal/dev-server.js';
 import { makeLargePng, makePng } from '../test/support/images.js';
-import { searchAttributes, videoJobWorkflowType, type VideoJobInput } from '../workflows/messages.js';
+import { searchAttributes } from '../workflows/messages.js';
 import { jobCost } from '../workflows/pricing.js';
 import { benchGroups, coresByGroup, cpuSnapshot, formatCpu, type CpuGroups } from './cpu.js';
 import { openTestPostgres } from '../test/support/databases.js';
 import { combineLoads, multipartBody, runClosedLoop, send, withAgent, type LoadOptions, type LoadResult } from './load.js';
+import { startBareWorkflow } from './bare-start.js';
 import { startNodeChild, startRssSampler, type NodeChild } from './processes.js';
 import { formatLoad, formatRss, verdict, type RssResult } from './report.js';
 
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
       script: 'bench/baseline-server.ts',
       port: basePort,
       logFile: path.join(tmp, 'baseline.log'),
-      env: { DATABASE_URL: database.url, PORT: String(basePort) },
+      env: { DATABASE_URL: database.url, PORT: String(basePort), TEMPORAL_ADDRESS: devServer.address, UPLOAD_DIR: path.join(tmp, 'baseline-uploads') },
       onSpawn: track,
     }),
   ]);
@@ -201,15 +202,23 @@ async function main(): Promise<void> {
         const res = await send(agent, apiPort, { method: 'POST', path: '/api/v1/generate', headers: { ...auth, 'content-type': png1.contentType }, body: png1.body });
         expectOk(202)(res);
       }, { ...load, concurrency: settings.generateConcurrency })));
+    const floorLoop = () => measured(groups, () => withAgent(settings.generateConcurrency, (agent) =>
+      runClosedLoop(async () => {
+        const res = await send(agent, basePort, { method: 'POST', path: `/upload-and-start?account=${account.id}`, headers: { 'content-type': png1.contentType }, body: png1.body });
+        expectOk(202)(res);
+      }, { ...load, concurrency: settings.generateConcurrency })));
     // Every start adds to the Temporal server's store and each later start costs it a little more,
-    // so neither side may always go first: baseline, generate, generate, baseline.
+    // so no side may always go first: start loop, generate, floor, floor, generate, start loop.
     const a1 = await startLoop();
     const b1 = await generateLoop();
+    const c1 = await floorLoop();
+    const c2 = await floorLoop();
     const b2 = await generateLoop();
     const a2 = await startLoop();
     const workflowStarts = combineMeasured([a1, a2]);
     const generate = combineMeasured([b1, b2]);
-    results.push(...generateLine(`generate ${generateBytes === 1 << 20 ? '1 MiB' : `${generateBytes >> 10} KiB`}`, generate, workflowStarts));
+    const floor = combineMeasured([c1, c2]);
+    results.push(...generateLine(`generate ${generateBytes === 1 << 20 ? '1 MiB' : `${generateBytes >> 10} KiB`}`, generate, workflowStarts, floor));
   }
 
   if (settings.only.has('uploads')) {
@@ -268,14 +277,15 @@ function statusLine(label: string, target: Measured, base: Measured): string[] {
   ];
 }
 
-function generateLine(label: string, target: Measured, base: Measured): string[] {
+function generateLine(label: string, target: Measured, base: Measured, floor: Measured): string[] {
   const t = target.load;
   const ratio = t.rps / base.load.rps;
   return [
     `${label.padEnd(19)}  c=${t.concurrency}  ${formatLoad(t)}   [cores: ${target.cpu}]`,
     `    | baseline: workflow.start loop      ${formatLoad(base.load)}   [cores: ${base.cpu}]`,
-    `    → ratio ${ratio.toFixed(2)}  (target ≥ 0.8)  ${verdict(ratio >= 0.8 && t.errors === 0)}`,
-    `    CPU ms per request: api ${cpuMsPerOp(target, 'api')} · temporal ${cpuMsPerOp(target, 'temporal')} (baseline: temporal ${cpuMsPerOp(base, 'temporal')} · bench ${cpuMsPerOp(base, 'bench')})`,
+    `    | floor: raw body → file + start     ${formatLoad(floor.load)}   [cores: ${floor.cpu}]`,
+    `    → ratio ${ratio.toFixed(2)}  (target ≥ 0.8)  ${verdict(ratio >= 0.8 && t.errors === 0)};  floor / baseline ${(floor.load.rps / base.load.rps).toFixed(2)};  generate / floor ${(t.rps / floor.load.rps).toFixed(2)}`,
+    `    CPU ms per request: generate: api ${cpuMsPerOp(target, 'api')} · temporal ${cpuMsPerOp(target, 'temporal')};  floor: server ${cpuMsPerOp(floor, 'baseline')} · temporal ${cpuMsPerOp(floor, 'temporal')};  start loop: temporal ${cpuMsPerOp(base, 'temporal')} · client ${cpuMsPerOp(base, 'bench')}`,
   ];
 }
 
@@ -285,25 +295,7 @@ async function workflowStartLoop(address: string, accountId: string, options: Lo
   try {
     const client = new Client({ connection });
     const taskQueue = `bench-unpolled-${randomUUID()}`;
-    const engine = parseGenerateFields({ prompt: 'a bench cat' });
-    return await runClosedLoop(async () => {
-      const jobId = randomUUID();
-      const input: VideoJobInput = {
-        jobId, accountId,
-        image: { key: `jobs/${jobId}/input`, contentType: 'image/png', width: 64, height: 64 },
-        engine, cost: jobCost(engine), engineQueue: 'vivid-wan-gpu-v1', pollIntervalSeconds: 10, veoDeadlineSeconds: 1800,
-      };
-      await client.workflow.start(videoJobWorkflowType, {
-        workflowId: jobId,
-        taskQueue,
-        args: [input],
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: searchAttributes.model, value: engine.model },
-          { key: searchAttributes.account, value: accountId },
-          { key: searchAttributes.status, value: 'PROCESSING' },
-        ]),
-      });
-    }, options);
+    return await runClosedLoop(() => startBareWorkflow(client, taskQueue, accountId), options);
   } finally {
     await connection.close();
   }
