@@ -8,8 +8,6 @@ import type { MediaUrlSigner } from './url-signing.js';
 
 // Content types live beside each object: the filesystem has nowhere else to keep them.
 const SIDECAR_SUFFIX = '.meta.json';
-/** How many bytes may wait in memory for the write in flight; they then go down in one call. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
 
 interface Sidecar {
   contentType: string | null;
@@ -123,8 +121,8 @@ function tempPathFor(target: string): string {
 /**
  * Writes `body` to a file that must not exist yet and returns its size. The directory is made
  * only when the open finds it missing: most puts land in one that exists, and each mkdir is a
- * filesystem call of its own. While one write is in flight, arriving chunks gather (up to the
- * high-water mark) and go down together in one writev instead of one call per socket read.
+ * filesystem call of its own. The stream's default high-water mark keeps what waits for the
+ * disk small: with many uploads at once, a larger one shows in the process's memory.
  */
 async function writeNewFile(file: string, body: Readable | Buffer): Promise<number> {
   const handle = await open(file, 'wx').catch(async (error: unknown) => {
@@ -147,7 +145,7 @@ async function writeNewFile(file: string, body: Readable | Buffer): Promise<numb
       done(null, chunk);
     },
   });
-  await pipeline(body, counter, handle.createWriteStream({ highWaterMark: WRITE_BATCH_BYTES }));
+  await pipeline(body, counter, handle.createWriteStream());
   return size;
 }
 
