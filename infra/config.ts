@@ -15,6 +15,32 @@ const optionalText = z.string().trim().min(1).optional();
  */
 export const DEFAULT_VEO_MODEL = 'veo-3.1-generate-001';
 
+/**
+ * diffusers 0.42's attention backends that work without the Hugging Face hub (its `*_hub` ones
+ * fetch kernels at load). `native` is PyTorch SDPA; `sage*` are approximate (int8), the rest exact.
+ * A backend whose package is not installed fails at the runtime's load with diffusers' message.
+ */
+export const WAN_ATTENTION_BACKENDS = [
+  'native',
+  '_native_flash',
+  '_native_cudnn',
+  '_native_efficient',
+  '_native_math',
+  'flex',
+  'flash',
+  'flash_varlen',
+  '_flash_3',
+  '_flash_varlen_3',
+  'xformers',
+  'sage',
+  'sage_varlen',
+  '_sage_qk_int8_pv_fp8_cuda',
+  '_sage_qk_int8_pv_fp8_cuda_sm90',
+  '_sage_qk_int8_pv_fp16_cuda',
+  '_sage_qk_int8_pv_fp16_triton',
+] as const;
+const flag = z.enum(['true', 'false', '1', '0'], 'must be true or false').default('false');
+
 const schema = z.object({
   VIVID_DATA_DIR: z.string().min(1).default('.vivid'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -51,7 +77,15 @@ const schema = z.object({
     .trim()
     .regex(/^(auto|cpu|\d+(,\d+)*)$/, "must be 'auto', 'cpu' or CUDA device indices such as 0,1,2,3")
     .default('auto'),
-  WAN_CPU_OFFLOAD: z.enum(['true', 'false', '1', '0'], 'must be true or false').default('false'),
+  WAN_CPU_OFFLOAD: flag,
+  WAN_ATTENTION_BACKEND: z.enum(WAN_ATTENTION_BACKENDS, `must be one of ${WAN_ATTENTION_BACKENDS.join(', ')}`).default('native'),
+  WAN_COMPILE: flag,
+  WAN_FP8: flag,
+  WAN_STEP_CACHE: z.coerce
+    .number('must be a number from 0 (off) to below 1, e.g. 0.05')
+    .min(0, 'must be a number from 0 (off) to below 1, e.g. 0.05')
+    .lt(1, 'must be a number from 0 (off) to below 1, e.g. 0.05')
+    .default(0),
   WAN_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(7200).default(300),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -96,11 +130,25 @@ export type WanModelSource =
   | { readonly kind: 'dir'; readonly dir: string }
   | { readonly kind: 'gcs'; readonly bucket: string; readonly prefix: string };
 
+/** What each option costs in quality: infra/engines/wan/runtime/vivid_wan/speed.py and README's Wan section. */
+export interface WanSpeedOptions {
+  /** diffusers attention backend; `native` is PyTorch SDPA. */
+  readonly attentionBackend: (typeof WAN_ATTENTION_BACKENDS)[number];
+  /** torch.compile of the repeated transformer blocks. */
+  readonly compile: boolean;
+  /** float8 weights and activations in the transformer blocks (CUDA compute capability 8.9+). */
+  readonly fp8: boolean;
+  /** First Block Cache threshold; 0 is off. */
+  readonly stepCache: number;
+}
+
 export interface WanConfig {
   readonly model: WanModelSource | undefined;
   /** One runtime per entry: `auto` (CUDA if present, else CPU), `cpu`, or a CUDA device index. */
   readonly devices: readonly string[];
   readonly cpuOffload: boolean;
+  /** Speed options of the runtime's transformer; all off by default (exact diffusers output). */
+  readonly speed: WanSpeedOptions;
   /** Where the tiny model is built and gs:// weights are synced to. */
   readonly modelCacheDir: string;
   /** How long a stopping worker lets running renders finish before handing them back to Temporal. */
@@ -215,8 +263,13 @@ function wanConfig(e: z.output<typeof schema>, dataDir: string): WanConfig {
   return Object.freeze({
     model: model && Object.freeze(model),
     devices: Object.freeze(e.WAN_DEVICES.split(',')),
-    cpuOffload: e.WAN_CPU_OFFLOAD === 'true' || e.WAN_CPU_OFFLOAD === '1',
+    cpuOffload: isTrue(e.WAN_CPU_OFFLOAD),
+    speed: Object.freeze({ attentionBackend: e.WAN_ATTENTION_BACKEND, compile: isTrue(e.WAN_COMPILE), fp8: isTrue(e.WAN_FP8), stepCache: e.WAN_STEP_CACHE }),
     modelCacheDir: path.join(dataDir, 'models'),
     shutdownGraceSeconds: e.WAN_SHUTDOWN_GRACE_SECONDS,
   });
+}
+
+function isTrue(value: 'true' | 'false' | '1' | '0'): boolean {
+  return value === 'true' || value === '1';
 }

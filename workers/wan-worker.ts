@@ -43,6 +43,7 @@ export async function startWanWorker(
   const runtimes = await WanRuntimePool.start(config.wan.devices, {
     modelDir: model.dir,
     cpuOffload: config.wan.cpuOffload,
+    speed: config.wan.speed,
     python: options.python,
     stepDelaySeconds: options.stepDelaySeconds,
     log,

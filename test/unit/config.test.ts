@@ -47,6 +47,7 @@ test('the Wan worker: no model by default, the tiny model, a folder or a gs:// p
   assert.equal(none.model, undefined);
   assert.deepEqual(none.devices, ['auto']);
   assert.equal(none.cpuOffload, false);
+  assert.deepEqual(none.speed, { attentionBackend: 'native', compile: false, fp8: false, stepCache: 0 });
   assert.equal(none.modelCacheDir, path.resolve('.vivid', 'models'));
   assert.deepEqual(loadConfig({ WAN_MODEL: 'tiny' }).wan.model, { kind: 'tiny' });
   assert.deepEqual(loadConfig({ WAN_MODEL_DIR: '/models/wan' }).wan.model, { kind: 'dir', dir: '/models/wan' });
@@ -56,6 +57,18 @@ test('the Wan worker: no model by default, the tiny model, a folder or a gs:// p
   assert.equal(gpus.cpuOffload, true);
 });
 
+test('Wan speed options: each a setting, all off unless set', () => {
+  const fast = loadConfig({ WAN_ATTENTION_BACKEND: '_native_flash', WAN_COMPILE: '1', WAN_FP8: 'true', WAN_STEP_CACHE: '0.05' }).wan.speed;
+  assert.deepEqual(fast, { attentionBackend: '_native_flash', compile: true, fp8: true, stepCache: 0.05 });
+  assert.ok(Object.isFrozen(fast));
+  assert.deepEqual(loadConfig({ WAN_COMPILE: 'false', WAN_FP8: '0', WAN_STEP_CACHE: '0' }).wan.speed, {
+    attentionBackend: 'native',
+    compile: false,
+    fp8: false,
+    stepCache: 0,
+  });
+});
+
 test('bad Wan settings name the variable', () => {
   const cases: Array<[Record<string, string>, RegExp]> = [
     [{ WAN_MODEL: 'huge' }, /WAN_MODEL: must be 'tiny'/],
@@ -63,6 +76,12 @@ test('bad Wan settings name the variable', () => {
     [{ WAN_MODEL_DIR: 'gs://' }, /WAN_MODEL_DIR: not a gs:\/\/bucket\/prefix URL/],
     [{ WAN_DEVICES: 'gpu0' }, /WAN_DEVICES: must be 'auto', 'cpu' or CUDA device indices/],
     [{ WAN_CPU_OFFLOAD: 'maybe' }, /WAN_CPU_OFFLOAD: must be true or false/],
+    [{ WAN_ATTENTION_BACKEND: 'flash_hub' }, /WAN_ATTENTION_BACKEND: must be one of native, _native_flash, .*sage/],
+    [{ WAN_COMPILE: 'yes please' }, /WAN_COMPILE: must be true or false/],
+    [{ WAN_FP8: 'e4m3' }, /WAN_FP8: must be true or false/],
+    [{ WAN_STEP_CACHE: 'fast' }, /WAN_STEP_CACHE: must be a number from 0 \(off\) to below 1/],
+    [{ WAN_STEP_CACHE: '1' }, /WAN_STEP_CACHE: must be a number from 0 \(off\) to below 1/],
+    [{ WAN_STEP_CACHE: '-0.1' }, /WAN_STEP_CACHE: must be a number from 0 \(off\) to below 1/],
   ];
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));

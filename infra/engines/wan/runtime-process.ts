@@ -7,6 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { WanSpeedOptions } from '../../config.js';
 import type { Logger } from '../../log/logger.js';
 import { childProcessEnv } from '../../process/child-env.js';
 
@@ -36,6 +37,8 @@ export interface WanRuntimeOptions {
   /** `auto`, `cpu`, or a CUDA device index (the runtime then sees only that GPU). */
   readonly device: string;
   readonly cpuOffload: boolean;
+  /** Unset: all off (diffusers' exact computation). */
+  readonly speed?: WanSpeedOptions;
   readonly python?: string;
   /** Extra seconds after each step: lets tests catch a render in the middle. */
   readonly stepDelaySeconds?: number;
@@ -73,6 +76,21 @@ interface Pending {
 
 type RuntimeEvent = { event: string; id?: string; [k: string]: unknown };
 
+/** The command line of `python -m vivid_wan.server` for these options. */
+export function runtimeArgs(options: WanRuntimeOptions): string[] {
+  const args = ['-m', 'vivid_wan.server', '--model-dir', options.modelDir, '--device', /^\d+$/.test(options.device) ? 'cuda' : options.device];
+  if (options.cpuOffload) args.push('--cpu-offload');
+  if (options.stepDelaySeconds) args.push('--step-delay', String(options.stepDelaySeconds));
+  const speed = options.speed;
+  if (speed) {
+    if (speed.attentionBackend !== 'native') args.push('--attention', speed.attentionBackend);
+    if (speed.compile) args.push('--compile');
+    if (speed.fp8) args.push('--fp8');
+    if (speed.stepCache > 0) args.push('--step-cache', String(speed.stepCache));
+  }
+  return args;
+}
+
 /** One running Python runtime with its model loaded. */
 export class WanRuntimeProcess {
   private readonly pending = new Map<string, Pending>();
@@ -99,9 +117,7 @@ export class WanRuntimeProcess {
   }
 
   static async start(options: WanRuntimeOptions): Promise<WanRuntimeProcess> {
-    const args = ['-m', 'vivid_wan.server', '--model-dir', options.modelDir, '--device', /^\d+$/.test(options.device) ? 'cuda' : options.device];
-    if (options.cpuOffload) args.push('--cpu-offload');
-    if (options.stepDelaySeconds) args.push('--step-delay', String(options.stepDelaySeconds));
+    const args = runtimeArgs(options);
     const env = childProcessEnv({ PYTHONUNBUFFERED: '1', HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' });
     if (/^\d+$/.test(options.device)) env.CUDA_VISIBLE_DEVICES = options.device;
     const child = spawn(options.python ?? defaultPython, args, { cwd: runtimeRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });

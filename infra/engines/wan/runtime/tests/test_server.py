@@ -72,3 +72,23 @@ def test_a_bad_model_folder_is_fatal_at_start(tmp_path: Path) -> None:
     event = json.loads(out.splitlines()[0])
     assert event["event"] == "fatal" and str(tmp_path) in event["message"] and "model_index.json" in event["message"]
     assert proc.returncode == 3
+
+
+def test_speed_options_are_arguments_and_the_ready_event_says_which(tiny_model_dir: Path) -> None:
+    proc = start(tiny_model_dir, "--step-cache", "0.1", "--attention", "_native_math")
+    try:
+        ready = next(events(proc))
+        assert ready["event"] == "ready"
+        assert ready["speed"] == {"attention": "_native_math", "compile": False, "fp8": False, "step_cache": 0.1, "exact": False}
+        send(proc, {"cmd": "shutdown"})
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()
+
+
+def test_fp8_on_a_cpu_is_fatal_at_start_with_a_clear_message(tiny_model_dir: Path) -> None:
+    proc = start(tiny_model_dir, "--fp8")
+    out, _ = proc.communicate(timeout=60)
+    event = json.loads(out.splitlines()[0])
+    assert event["event"] == "fatal" and "FP8 needs a CUDA GPU of compute capability 8.9 or newer" in event["message"]
+    assert proc.returncode == 3

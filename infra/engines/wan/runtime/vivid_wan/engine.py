@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import speed as speed_options
+from .speed import SpeedOptions
 from .video import FPS, fit_image, to_uint8_frames, write_mp4, write_poster
 
 # Wan 2.1's recommended flow shift: 3.0 for 480P-class frames, 5.0 for 720P-class frames.
@@ -19,6 +21,17 @@ FLOW_SHIFT_720P = 5.0
 def flow_shift_for(width: int, height: int) -> float:
     """720P-class (the shorter side is at least 720 px) → 5.0; anything smaller → 3.0."""
     return FLOW_SHIFT_720P if min(width, height) >= 720 else FLOW_SHIFT_480P
+
+
+def resolve_device(requested: str) -> str:
+    """`auto` → cuda when there is one, else cpu; a cuda device must exist."""
+    import torch
+
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError(f"device {requested} requested but CUDA is not available to this runtime")
+    return requested
 
 
 class RenderFailure(Exception):
@@ -79,51 +92,66 @@ class RenderResult:
 
 
 class WanEngine:
-    def __init__(self, model_dir: str, device: str = "auto", cpu_offload: bool = False, step_delay: float = 0.0) -> None:
+    def __init__(
+        self, model_dir: str, device: str = "auto", cpu_offload: bool = False, step_delay: float = 0.0, speed: SpeedOptions | None = None
+    ) -> None:
         self.model_dir = model_dir
         self.requested_device = device
         self.cpu_offload = cpu_offload
         self.step_delay = step_delay
+        self.speed = speed or SpeedOptions()
         self.pipe = None
         self.device = "cpu"
         self.load_seconds = 0.0
 
-    def load(self) -> float:
-        """Loads the pipeline onto its device; returns the seconds it took. Raises on a bad model folder."""
+    def load(self, build: Callable[[str], object] | None = None) -> float:
+        """Loads the pipeline onto its device and applies the speed options; returns the seconds it took.
+
+        Raises on a bad model folder, or on a speed option this device cannot run (before reading any
+        weights). `build(device)`, when given, makes the pipeline instead of the folder: the benchmark's
+        random-weight 14B model, which has no folder.
+        """
         start = time.monotonic()
         folder = Path(self.model_dir)
-        if not (folder / "model_index.json").is_file():
+        if build is None and not (folder / "model_index.json").is_file():
             raise FileNotFoundError(
                 f"{folder} is not a diffusers Wan I2V model folder (no model_index.json); "
                 "expected e.g. a copy of Wan-AI/Wan2.1-I2V-14B-480P-Diffusers"
             )
-        import torch
-        import transformers
-        from diffusers import AutoencoderKLWan, WanImageToVideoPipeline
-
-        device = self.requested_device
-        if device == "auto":
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise RuntimeError(f"device {device} requested but CUDA is not available to this runtime")
-        self.device = device
-        if device.startswith("cuda"):
-            # bf16 for the transformer and text encoder; the VAE and image encoder stay fp32 as Wan recommends.
-            vae = AutoencoderKLWan.from_pretrained(folder, subfolder="vae", dtype=torch.float32)
-            # The image encoder's class as the folder names it (CLIPVisionModel in Wan-AI's diffusers copies).
-            encoder_class = getattr(transformers, json.loads((folder / "model_index.json").read_text())["image_encoder"][1])
-            image_encoder = encoder_class.from_pretrained(folder, subfolder="image_encoder", dtype=torch.float32)
-            pipe = WanImageToVideoPipeline.from_pretrained(folder, vae=vae, image_encoder=image_encoder, dtype=torch.bfloat16)
-        else:
-            pipe = WanImageToVideoPipeline.from_pretrained(folder, dtype=torch.float32)
+        device = self.device = resolve_device(self.requested_device)
+        speed_options.check(self.speed, device)
+        pipe = build(device) if build is not None else self._from_folder(folder, device)
         pipe.set_progress_bar_config(disable=True)
         if self.cpu_offload and device.startswith("cuda"):
             pipe.enable_model_cpu_offload(device=device)
         else:
             pipe.to(device)
         self.pipe = pipe
+        speed_options.apply(pipe, self.speed, device)
         self.load_seconds = time.monotonic() - start
         return self.load_seconds
+
+    def set_speed(self, speed: SpeedOptions) -> float:
+        """Applies speed options to the loaded pipeline (the benchmark's engine run, after its plain reference run); returns seconds."""
+        start = time.monotonic()
+        speed_options.apply(self.pipe, speed, self.device)
+        self.speed = speed
+        return time.monotonic() - start
+
+    @staticmethod
+    def _from_folder(folder: Path, device: str):
+        import torch
+        import transformers
+        from diffusers import AutoencoderKLWan, WanImageToVideoPipeline
+
+        if device.startswith("cuda"):
+            # bf16 for the transformer and text encoder; the VAE and image encoder stay fp32 as Wan recommends.
+            vae = AutoencoderKLWan.from_pretrained(folder, subfolder="vae", dtype=torch.float32)
+            # The image encoder's class as the folder names it (CLIPVisionModel in Wan-AI's diffusers copies).
+            encoder_class = getattr(transformers, json.loads((folder / "model_index.json").read_text())["image_encoder"][1])
+            image_encoder = encoder_class.from_pretrained(folder, subfolder="image_encoder", dtype=torch.float32)
+            return WanImageToVideoPipeline.from_pretrained(folder, vae=vae, image_encoder=image_encoder, dtype=torch.bfloat16)
+        return WanImageToVideoPipeline.from_pretrained(folder, dtype=torch.float32)
 
     def _set_flow_shift(self, shift: float) -> None:
         sched = self.pipe.scheduler
@@ -164,6 +192,8 @@ class WanEngine:
                 raise _Cancelled()
             return kwargs
 
+        if self.speed.step_cache:
+            speed_options.reset_step_cache(self.pipe)
         try:
             with torch.inference_mode():
                 out = self.pipe(

@@ -1,8 +1,9 @@
 """The long-lived Wan runtime process: newline-delimited JSON on stdin (commands) and stdout (events).
 
     python -m vivid_wan.server --model-dir DIR [--device auto|cpu|cuda] [--cpu-offload] [--step-delay S]
+                               [--attention NAME] [--compile] [--fp8] [--step-cache T]   (see speed.py)
 
-At start it loads the model and emits {"event":"ready","load_seconds":...} (or {"event":"fatal",...}
+At start it loads the model and emits {"event":"ready","load_seconds":...,"speed":{...}} (or {"event":"fatal",...}
 and exits 3). Commands:
     {"cmd":"render","id":ID,"params":{prompt,negative_prompt,cfg,width,height,length,steps,seed},
      "image":PATH,"out_dir":DIR}
@@ -24,6 +25,7 @@ import sys
 import threading
 import traceback
 
+from . import speed
 from .engine import RenderFailure, RenderParams, WanEngine
 
 
@@ -51,10 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cpu-offload", action="store_true")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--step-delay", type=float, default=0.0, help="seconds to wait after each step (tests only)")
+    speed.add_arguments(ap)
     args = ap.parse_args(argv)
     channel = Channel()
 
-    engine = WanEngine(args.model_dir, device=args.device, cpu_offload=args.cpu_offload, step_delay=args.step_delay)
+    engine = WanEngine(args.model_dir, device=args.device, cpu_offload=args.cpu_offload, step_delay=args.step_delay, speed=speed.from_args(args))
     try:
         if args.threads > 0:
             import torch
@@ -65,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         channel.emit({"event": "fatal", "message": f"Loading the Wan model from {args.model_dir} failed: {err}"})
         return 3
-    channel.emit({"event": "ready", "load_seconds": round(seconds, 3), "device": engine.device, "pid": os.getpid()})
+    ready = {"event": "ready", "load_seconds": round(seconds, 3), "device": engine.device, "pid": os.getpid(), "speed": engine.speed.describe()}
+    channel.emit(ready)
 
     jobs: queue.Queue[dict | None] = queue.Queue()
     current: dict[str, threading.Event] = {}
