@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ObjectNotFoundError, type ObjectInfo, type ObjectStorage } from './object-storage.js';
 import type { MediaUrlSigner } from './url-signing.js';
@@ -120,8 +120,8 @@ function tempPathFor(target: string): string {
 
 /**
  * Writes `body` to a file that must not exist yet and returns its size. The directory is made
- * only when the open finds it missing: most puts land in one that exists, and each mkdir is a
- * filesystem call of its own. The stream's default high-water mark keeps what waits for the
+ * only when the open finds it missing: a job's video and poster land in the folder its input
+ * made, and each mkdir is a filesystem call of its own. The stream's default high-water mark keeps what waits for the
  * disk small: with many uploads at once, a larger one shows in the process's memory.
  */
 async function writeNewFile(file: string, body: Readable | Buffer): Promise<number> {
@@ -138,15 +138,9 @@ async function writeNewFile(file: string, body: Readable | Buffer): Promise<numb
     }
     return body.length;
   }
-  let size = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      size += chunk.length;
-      done(null, chunk);
-    },
-  });
-  await pipeline(body, counter, handle.createWriteStream());
-  return size;
+  const out = handle.createWriteStream();
+  await pipeline(body, out);
+  return out.bytesWritten;
 }
 
 function assertSafeKey(key: string): void {
