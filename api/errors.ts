@@ -1,4 +1,5 @@
-import type { Middleware } from 'koa';
+import { STATUS_CODES } from 'node:http';
+import type { Context, Middleware } from 'koa';
 
 /** An error whose message is meant for the client, with the status it maps to. */
 export class ApiError extends Error {
@@ -24,9 +25,11 @@ export function errorHandler(log: (message: string, err: unknown) => void): Midd
   return async function handleErrors(ctx, next) {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.status = 404;
-        ctx.body = { error: `No such endpoint: ${ctx.method} ${ctx.path}` };
+      // Koa and the router end some requests with a status and no body (unknown path, wrong method).
+      if (ctx.status >= 400 && ctx.body == null) {
+        const status = ctx.status;
+        ctx.body = { error: bodilessErrorMessage(ctx) };
+        ctx.status = status;
       }
     } catch (err) {
       if (err instanceof ApiError) {
@@ -48,4 +51,17 @@ export function errorHandler(log: (message: string, err: unknown) => void): Midd
       ctx.body = { error: 'An unexpected error occurred on our end.' };
     }
   };
+}
+
+function bodilessErrorMessage(ctx: Context): string {
+  switch (ctx.status) {
+    case 404:
+      return `No such endpoint: ${ctx.method} ${ctx.path}`;
+    case 405:
+      return `Method ${ctx.method} is not allowed on ${ctx.path}; use ${ctx.response.get('Allow') || 'another method'}.`;
+    case 501:
+      return `Method ${ctx.method} is not supported.`;
+    default:
+      return STATUS_CODES[ctx.status] ?? `HTTP ${ctx.status}`;
+  }
 }
