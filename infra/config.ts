@@ -63,6 +63,7 @@ const schema = z.object({
   MAX_IMAGE_BYTES: positiveInt.default(25 * 1024 * 1024),
   VEO_POLL_INTERVAL_SECONDS: positiveInt.max(600).default(10),
   VEO_DEADLINE_SECONDS: positiveInt.max(24 * 3600).default(30 * 60),
+  ORPHANED_JOB_GRACE_SECONDS: positiveInt.max(24 * 3600).default(120),
   VEO_API_KEY: optionalText,
   GOOGLE_CLOUD_PROJECT: optionalText,
   GOOGLE_CLOUD_LOCATION: optionalText,
@@ -117,6 +118,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   readonly veoPollIntervalSeconds: number;
   readonly veoDeadlineSeconds: number;
+  /** A PROCESSING job this old whose workflow never started (its API died mid-submit) is failed and refunded. */
+  readonly orphanedJobGraceSeconds: number;
   /** Google Veo on Vertex AI; `enabled` is false when no Veo credentials are configured. */
   readonly veo: VeoConfig;
   /** The Wan 2.1 GPU worker; `model` is undefined when no Wan model is configured. */
@@ -213,6 +216,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     veoPollIntervalSeconds: e.VEO_POLL_INTERVAL_SECONDS,
     veoDeadlineSeconds: e.VEO_DEADLINE_SECONDS,
+    orphanedJobGraceSeconds: e.ORPHANED_JOB_GRACE_SECONDS,
     veo,
     wan: wanConfig(e, dataDir),
     logLevel: e.LOG_LEVEL,

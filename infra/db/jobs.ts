@@ -99,3 +99,9 @@ export async function listAccountJobs(
   }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
 }
+
+/** PROCESSING jobs recorded before `before`, oldest first: the candidates for the orphaned-job sweep. */
+export async function listProcessingJobIdsBefore(db: Kysely<Database>, before: Date, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('jobs').select('id').where('status', '=', 'PROCESSING').where('created_at', '<', before).orderBy('created_at').limit(limit).execute();
+  return rows.map((r) => r.id);
+}
