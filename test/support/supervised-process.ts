@@ -47,12 +47,22 @@ export class SupervisedProcess {
     return this.#output;
   }
 
-  /** SIGKILL to the whole group: no shutdown hooks run, as in a crash or an OOM kill. */
+  /**
+   * SIGKILL to the process and everything it started (its group, and any descendant that moved
+   * to a group of its own): no shutdown hooks run, as in a crash, an OOM kill or a lost VM.
+   */
   kill(): void {
     const pid = this.#child?.pid;
-    if (pid !== undefined) {
+    if (pid === undefined) return;
+    const tree = [pid, ...descendants(pid)];
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // The group is already gone.
+    }
+    for (const p of tree) {
       try {
-        process.kill(-pid, 'SIGKILL');
+        process.kill(p, 'SIGKILL');
       } catch {
         // Already gone.
       }
@@ -84,4 +94,14 @@ export class SupervisedProcess {
     await exited;
     clearTimeout(timer);
   }
+}
+
+function descendants(pid: number): number[] {
+  let children: number[];
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)]).toString().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+  return children.flatMap((c) => [c, ...descendants(c)]);
 }
