@@ -81,7 +81,7 @@ describe(`chaos: npm start killed as a whole (seed ${seed}; CHAOS_SEED=${seed} r
     const context = `seed ${seed}; ${kills.join('; ')}; stack restarts ${stack.restarts}`;
     let final: Map<string, string>;
     try {
-      final = await client.waitForAll(240_000);
+      final = await client.waitForAll(420_000);
     } catch (err) {
       process.stderr.write(`--- stack ---\n${stack.output().slice(-4000)}\n`);
       throw new Error(`${(err as Error).message} (${context})`, { cause: err });

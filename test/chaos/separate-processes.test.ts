@@ -157,7 +157,7 @@ describe(`chaos: separate processes (seed ${seed}; CHAOS_SEED=${seed} repeats it
     const context = `seed ${seed}; faults: ${log.join('; ')}`;
     let final: Map<string, string>;
     try {
-      final = await client.waitForAll(240_000, async (stuck) => {
+      final = await client.waitForAll(420_000, async (stuck) => {
         const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
         try {
           const lines: string[] = [];
