@@ -47,6 +47,7 @@ describe(`chaos: npm start killed as a whole (seed ${seed}; CHAOS_SEED=${seed} r
       VEO_POLL_INTERVAL_SECONDS: '1',
       METADATA_SERVER_DETECTION: 'none',
       RATE_LIMIT_PER_MINUTE: '0',
+      MAX_JOBS_IN_FLIGHT: '0',
       ORPHANED_JOB_GRACE_SECONDS: '20',
       LOG_LEVEL: 'error',
     };

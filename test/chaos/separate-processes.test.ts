@@ -89,6 +89,7 @@ describe(`chaos: separate processes (seed ${seed}; CHAOS_SEED=${seed} repeats it
       WAN_DEVICES: 'cpu',
       WAN_SHUTDOWN_GRACE_SECONDS: '5',
       RATE_LIMIT_PER_MINUTE: '0',
+      MAX_JOBS_IN_FLIGHT: '0',
       METADATA_SERVER_DETECTION: 'none',
       GCS_BUCKET: '',
       GOOGLE_CLOUD_PROJECT: '',
