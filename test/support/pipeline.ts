@@ -75,6 +75,7 @@ export async function startPipeline(
     VEO_TASK_QUEUE: `veo-${id}`,
     VEO_POLL_INTERVAL_SECONDS: '1',
     RATE_LIMIT_PER_MINUTE: '0',
+    MAX_JOBS_IN_FLIGHT: '0',
     ...env,
   });
   const database = await databaseCase.open();
