@@ -26,13 +26,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // Requests per API key per fixed window: one upsert per request, shared by every API process.
-  await db.schema
-    .createTable('rate_limit_windows')
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('window_start', 'timestamptz', (c) => c.notNull())
-    .addColumn('hits', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('rate_limit_windows_pk', ['subject', 'window_start'])
-    .execute();
+  // Unlogged: no WAL flush per request, and a crash only forgets the current minute's counts.
+  await sql`
+    create unlogged table rate_limit_windows (
+      subject text not null,
+      window_start timestamptz not null,
+      hits integer not null,
+      constraint rate_limit_windows_pk primary key (subject, window_start)
+    )`.execute(db);
 
   // Jobs in flight per account are counted, under the account's row lock, from this index alone.
   await sql`create index jobs_processing_account_idx on jobs (account_id) where status = 'PROCESSING'`.execute(db);
