@@ -50,6 +50,8 @@ export interface Pipeline {
   readonly engines: TestEngineControl;
   /** A new account with its first API key. */
   newAccount(credits: number): Promise<{ accountId: string; apiKey: string }>;
+  /** Another API server on the same database, storage and Temporal, as a second replica would be. */
+  startAnotherApi(): Promise<RunningApi>;
   /** Stops the control worker and starts a fresh one, as a redeploy would. */
   restartControlWorker(): Promise<void>;
   stopControlWorker(): Promise<void>;
@@ -96,6 +98,7 @@ export async function startPipeline(
     close: async () => {},
   };
   const api = await startApiServer(config, runtime, createLogger({ level: 'error', component: 'api' }), { host: '127.0.0.1', port, publicUrl });
+  const otherApis: RunningApi[] = [];
 
   const { activities, control } = createTestEngines(storage);
   const engineWorkers = await Promise.all(
@@ -128,6 +131,11 @@ export async function startPipeline(
       const { key } = await createApiKey(database.db, account.id, 'test');
       return { accountId: account.id, apiKey: key };
     },
+    async startAnotherApi() {
+      const other = await startApiServer(config, runtime, createLogger({ level: 'error', component: 'api' }), { host: '127.0.0.1', port: 0, publicUrl });
+      otherApis.push(other);
+      return other;
+    },
     async restartControlWorker() {
       await stopControlWorker();
       await startControlWorker();
@@ -139,7 +147,7 @@ export async function startPipeline(
       await stopControlWorker();
       for (const w of engineWorkers) w.shutdown();
       await Promise.all(engineRuns);
-      await api.close();
+      await Promise.all([api, ...otherApis].map((a) => a.close()));
       await workerConnection.close();
       await connection.close();
       await database.close();
