@@ -83,7 +83,9 @@ export async function reserveJobCredits(
  * later statement so that, under READ COMMITTED, it sees whatever the previous holder committed.
  */
 export async function lockedBalance(trx: Transaction<Database>, accountId: string, start: string): Promise<number> {
-  const locked = await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().executeTakeFirst();
+  // NO KEY UPDATE: serialises reservations without blocking rows that merely reference the
+  // account (another job's insert, a refund, an idempotency key) the way FOR UPDATE would.
+  const locked = await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forNoKeyUpdate().executeTakeFirst();
   if (!locked) throw new AccountNotFoundError(accountId);
   return (await balanceOf(trx, accountId, start)) ?? 0;
 }
