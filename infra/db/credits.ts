@@ -83,15 +83,20 @@ export async function reserveJobCredits(
  * later statement so that, under READ COMMITTED, it sees whatever the previous holder committed.
  */
 export async function lockedBalance(trx: Transaction<Database>, accountId: string, start: string): Promise<number> {
+  await lockAccountCredits(trx, accountId);
+  return (await balanceOf(trx, accountId, start)) ?? 0;
+}
+
+/** The account's credit lock, held to the end of the transaction; reads after it see what earlier holders committed. */
+export async function lockAccountCredits(trx: Transaction<Database>, accountId: string): Promise<void> {
   // NO KEY UPDATE: serialises reservations without blocking rows that merely reference the
   // account (another job's insert, a refund, an idempotency key) the way FOR UPDATE would.
   const locked = await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forNoKeyUpdate().executeTakeFirst();
   if (!locked) throw new AccountNotFoundError(accountId);
-  return (await balanceOf(trx, accountId, start)) ?? 0;
 }
 
-/** The ledger entry that charges a job; call it holding the lock of lockedBalance(). */
-export async function insertReservation(trx: Transaction<Database>, input: { accountId: string; jobId: string; amount: number; start: string }): Promise<void> {
+/** The ledger entry that charges a job; call it holding the lock of lockAccountCredits(). */
+async function insertReservation(trx: Transaction<Database>, input: { accountId: string; jobId: string; amount: number; start: string }): Promise<void> {
   try {
     await trx
       .insertInto('credit_ledger')

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
-import { cycleStart, insertReservation, lockedBalance } from './credits.js';
+import { sql, type Kysely } from 'kysely';
+import { cycleStart, lockAccountCredits } from './credits.js';
 import { answerIdempotencyKey, type KeyRef } from './idempotency-keys.js';
-import { insertJob, type NewJobRecord } from './jobs.js';
+import type { NewJobRecord } from './jobs.js';
 import type { Database } from './types.js';
 
 export type SubmissionOutcome = { readonly accepted: true; readonly balance: number } | { readonly accepted: false; readonly balance: number };
@@ -17,13 +17,34 @@ export async function recordJobWithReservation(
   options: { now?: Date; idempotency?: KeyRef & { claimedAt: Date; response: Record<string, unknown> } } = {},
 ): Promise<SubmissionOutcome> {
   const start = cycleStart(options.now ?? new Date());
-  // A handful of statements and no other awaits: the embedded database serialises every
+  // Two statements and no other awaits: the embedded database serialises every
   // connection behind an open transaction.
+  // connection behind an open transaction, and every round trip made holding the account's lock
+  // is a wait for the account's other submissions. So: the lock, then one statement that reads
+  // the balance (after the lock, so it sees what the previous holder committed) and writes the
+  // job and its reserve entry only when the balance covers the cost.
   return db.transaction().execute(async (trx) => {
-    const balance = await lockedBalance(trx, job.accountId, start);
-    if (balance < job.cost) return { accepted: false, balance };
-    await insertJob(trx, job);
-    await insertReservation(trx, { accountId: job.accountId, jobId: job.id, amount: job.cost, start });
+    await lockAccountCredits(trx, job.accountId);
+    const { rows } = await sql<{ balance: number | string; reserved: boolean }>`
+      with balance as (
+        select a.monthly_credits + coalesce((
+          select sum(l.amount) from credit_ledger l where l.account_id = a.id and l.cycle_start = ${start}::date
+        ), 0) as credits
+        from accounts a where a.id = ${job.accountId}
+      ), job as (
+        insert into jobs (id, account_id, model, prompt, params, status, error, cost, input_key, video_key, poster_key, engine_notes, completed_at)
+        select ${job.id}, ${job.accountId}, ${job.model}, ${job.prompt}, ${JSON.stringify(job.params)}::jsonb, 'PROCESSING', null, ${job.cost}, ${job.inputKey}, null, null, '{}'::jsonb, null
+        from balance where credits >= ${job.cost}
+        returning id
+      ), reserve as (
+        insert into credit_ledger (account_id, job_id, kind, amount, cycle_start, note)
+        select ${job.accountId}, id, 'reserve', ${-job.cost}, ${start}::date, null from job
+        returning job_id
+      )
+      select credits as balance, exists (select 1 from reserve) as reserved from balance`.execute(trx);
+    const row = rows[0]!;
+    const balance = Number(row.balance);
+    if (!row.reserved) return { accepted: false, balance };
     if (options.idempotency) await answerIdempotencyKey(trx, { ...options.idempotency, jobId: job.id, statusCode: 202 });
     return { accepted: true, balance: balance - job.cost };
   });
