@@ -10,6 +10,8 @@ export class ApiError extends Error {
     message: string,
     readonly headers: Record<string, string> = {},
     cause?: unknown,
+    /** A stable, machine-readable name for the error, sent beside the message when set. */
+    readonly code?: string,
   ) {
     super(message, { cause });
   }
@@ -37,7 +39,7 @@ export function errorHandler(log: (message: string, err: unknown) => void): Midd
         if (err.status >= 500) log(`${err.status} on ${ctx.method} ${ctx.path}`, err.cause ?? err);
         ctx.status = err.status;
         ctx.set(err.headers);
-        ctx.body = { error: err.message };
+        ctx.body = err.code ? { error: err.message, code: err.code } : { error: err.message };
         return;
       }
       // Koa's own client errors (bad JSON, ctx.throw) carry `expose` and a 4xx status.

@@ -12,7 +12,7 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApiServer(config: Config, runtime: Runtime, log: Logger, listen = config.http): Promise<RunningApi> {
+export async function startApiServer(config: Config, runtime: Pick<Runtime, 'database' | 'storage' | 'mediaSigner' | 'client'>, log: Logger, listen = config.http): Promise<RunningApi> {
   const { db } = runtime.database;
   const app = createApp({
     db,

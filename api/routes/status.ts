@@ -46,8 +46,11 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
 
   router.post('/cancel/:jobId', async (ctx) => {
     const job = await loadOwnJob(ctx.state.accountId, ctx.params.jobId!);
-    if (job.status !== 'PROCESSING' || !(await deps.jobs.cancel(job.id))) {
-      throw new ApiError(409, `Job '${job.id}' has already finished (${job.status}).`);
+    const answer = job.status === 'PROCESSING' ? await deps.jobs.cancel(job.id) : 'finished';
+    if (answer === 'too_late') throw new ApiError(409, `Job '${job.id}' is already finishing (its video is stored, or it failed): too late to cancel.`);
+    if (answer === 'finished') {
+      const now = await findAccountJobOutcome(deps.db, ctx.state.accountId, job.id);
+      throw new ApiError(409, `Job '${job.id}' has already finished (${now?.status ?? job.status}).`);
     }
     ctx.status = 202;
     ctx.body = { message: 'Cancellation requested.', job_id: job.id };

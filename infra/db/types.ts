@@ -88,6 +88,19 @@ export interface RateLimitWindowTable {
   hits: number;
 }
 
+export interface IdempotencyKeyTable {
+  account_id: string;
+  /** The client's `Idempotency-Key`, unique per account. */
+  key: string;
+  /** SHA-256 of the request (fields and image bytes): the same key with another request is refused. */
+  fingerprint: string;
+  job_id: string | null;
+  /** Null while the first request is still being accepted. */
+  status_code: number | null;
+  response: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
   accounts: AccountTable;
   api_keys: ApiKeyTable;
@@ -96,6 +109,7 @@ export interface Database {
   webhook_secrets: WebhookSecretTable;
   webhook_deliveries: WebhookDeliveryTable;
   rate_limit_windows: RateLimitWindowTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 
 export type Account = Selectable<AccountTable>;
