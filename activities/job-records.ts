@@ -6,10 +6,11 @@ import type { EngineOutput } from '../workflows/messages.js';
 export function createJobRecordActivities(deps: { db: Kysely<Database> }) {
   return {
     async finalizeJob(input: { jobId: string; output: EngineOutput }): Promise<void> {
-      await completeJob(deps.db, input.jobId, { ...input.output, notes: { ...input.output.notes } });
+      const { startedAt, ...output } = input.output;
+      await completeJob(deps.db, input.jobId, { ...output, notes: { ...output.notes }, startedAt: startedAt ? new Date(startedAt) : null });
     },
-    async failJob(input: { jobId: string; error: string }): Promise<void> {
-      await failJobRecord(deps.db, input.jobId, input.error);
+    async failJob(input: { jobId: string; error: string; startedAt?: string }): Promise<void> {
+      await failJobRecord(deps.db, input.jobId, input.error, input.startedAt ? new Date(input.startedAt) : null);
     },
   };
 }

@@ -34,7 +34,7 @@ export function createWanActivities(deps: WanActivityDeps) {
       const attemptId = `${input.jobId}-${ctx.info.attempt}`;
       await mkdir(deps.workDir, { recursive: true });
       const dir = await mkdtemp(path.join(deps.workDir, `${attemptId}-`));
-      let last: RenderHeartbeat = { step: 0, steps: input.params.steps };
+      let last: RenderHeartbeat = { step: 0, steps: input.params.steps, attempt: ctx.info.attempt };
       ctx.heartbeat(last);
       const beat = setInterval(() => ctx.heartbeat(last), deps.heartbeatEveryMs ?? 5000);
       const slot = await deps.runtimes.acquire();
@@ -48,6 +48,8 @@ export function createWanActivities(deps: WanActivityDeps) {
         const onAbort = () => runtime.cancel(attemptId);
         ctx.cancellationSignal.addEventListener('abort', onAbort);
         let rendered;
+        const renderStartedAt = Date.now();
+        last = { ...last, renderStartedAt };
         try {
           const p = input.params;
           rendered = await runtime.render(
@@ -58,7 +60,7 @@ export function createWanActivities(deps: WanActivityDeps) {
               outDir: path.join(dir, 'out'),
             },
             (step, steps) => {
-              last = { step, steps };
+              last = { step, steps, renderStartedAt, stepAt: Date.now(), attempt: ctx.info.attempt };
               ctx.heartbeat(last);
             },
           );
@@ -76,6 +78,7 @@ export function createWanActivities(deps: WanActivityDeps) {
         return {
           videoKey,
           posterKey,
+          startedAt: new Date(renderStartedAt).toISOString(),
           notes: {
             ...deps.model.notes,
             engine: 'wan2.1',

@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   api.use(rateLimit({ perMinute: settings.rateLimitPerMinute }));
   for (const resource of [
     generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel }),
-    statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
+    statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds, engineQueues: settings.engineQueues }),
     historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     usageRoutes({ db: deps.db }),
   ]) {

@@ -1,14 +1,24 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter, TypedSearchAttributes } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { jobProgressQuery, searchAttributes, videoJobWorkflowType, type JobProgress, type VideoJobInput } from '../workflows/messages.js';
-import { refineProgress, type PendingActivity } from './live-progress.js';
+import { jobProgressQuery, searchAttributes, videoJobWorkflowType, type VideoJobInput } from '../workflows/messages.js';
+import { neverBackwards, refineProgress, type LiveJob, type PendingActivity } from './live-progress.js';
+
+/** What the server knows of an engine pool's queue. */
+export interface QueueStats {
+  /** Engine tasks on the queue that no worker has started yet. */
+  readonly backlog: number;
+  /** Workers that polled the queue lately. */
+  readonly pollers: number;
+}
 
 /** The API's view of Temporal: start a job's workflow, read its live state, cancel it. */
 export interface JobQueue {
   start(input: VideoJobInput): Promise<void>;
   /** Null when the workflow cannot answer right now (no control worker running, say). */
-  progress(jobId: string): Promise<JobProgress | null>;
+  progress(jobId: string): Promise<LiveJob | null>;
+  /** Null when the server cannot say. */
+  queueStats(taskQueue: string): Promise<QueueStats | null>;
   /** False when the workflow had already finished. */
   cancel(jobId: string): Promise<boolean>;
 }
@@ -26,15 +36,36 @@ export interface TemporalJobQueueOptions {
 export function temporalJobQueue(client: Client, options: TemporalJobQueueOptions): JobQueue {
   const queryTimeoutMs = options.queryTimeoutMs ?? 1000;
   const progressTtlMs = options.progressTtlMs ?? 1000;
-  const recent = new Map<string, { at: number; answer: Promise<JobProgress | null> }>();
+  const recent = new Map<string, { at: number; answer: Promise<LiveJob | null> }>();
+  // The furthest each job has been seen, so that no answer from this process goes backwards.
+  const furthest = new Map<string, LiveJob>();
+  const queues = new Map<string, { at: number; answer: Promise<QueueStats | null> }>();
 
-  const ask = async (jobId: string): Promise<JobProgress | null> => {
+  const ask = async (jobId: string): Promise<LiveJob | null> => {
     try {
       const handle = client.workflow.getHandle(jobId);
       const progress = await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(jobProgressQuery));
-      if (progress.stage !== 'queued') return progress;
+      if (progress.stage === 'completed' || progress.stage === 'failed') return progress;
       const { raw } = await handle.describe();
-      return refineProgress(progress, (raw.pendingActivities ?? []).map(toPendingActivity));
+      const live = neverBackwards(furthest.get(jobId), refineProgress(progress, (raw.pendingActivities ?? []).map(toPendingActivity)));
+      furthest.delete(jobId);
+      furthest.set(jobId, live);
+      if (furthest.size > 10_000) furthest.delete(furthest.keys().next().value!);
+      return live;
+    } catch {
+      return null;
+    }
+  };
+
+  const describeQueue = async (taskQueue: string): Promise<QueueStats | null> => {
+    try {
+      const res = await client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name: taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        reportStats: true,
+      });
+      return { backlog: Number(res.stats?.approximateBacklogCount ?? 0), pollers: res.pollers?.length ?? 0 };
     } catch {
       return null;
     }
@@ -65,6 +96,14 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
       }
       return answer;
     },
+    async queueStats(taskQueue) {
+      const now = Date.now();
+      const hit = queues.get(taskQueue);
+      if (hit && now - hit.at < progressTtlMs) return hit.answer;
+      const answer = describeQueue(taskQueue);
+      queues.set(taskQueue, { at: now, answer });
+      return answer;
+    },
     async cancel(jobId) {
       try {
         const handle = client.workflow.getHandle(jobId);
@@ -81,7 +120,7 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
   };
 }
 
-const STARTED = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+const { PENDING_ACTIVITY_STATE_STARTED, PENDING_ACTIVITY_STATE_CANCEL_REQUESTED } = proto.temporal.api.enums.v1.PendingActivityState;
 
 function toPendingActivity(info: proto.temporal.api.workflow.v1.IPendingActivityInfo): PendingActivity {
   const payload = info.heartbeatDetails?.payloads?.[0];
@@ -91,9 +130,22 @@ function toPendingActivity(info: proto.temporal.api.workflow.v1.IPendingActivity
   } catch {
     heartbeat = undefined;
   }
+  const startedSeconds = info.lastStartedTime?.seconds;
+  const lastStartedAt = startedSeconds == null ? null : new Date(Number(startedSeconds) * 1000 + Math.floor((info.lastStartedTime?.nanos ?? 0) / 1e6));
+  const started = info.state === PENDING_ACTIVITY_STATE_STARTED || (info.state === PENDING_ACTIVITY_STATE_CANCEL_REQUESTED && lastStartedAt !== null);
   return {
     type: info.activityType?.name ?? '',
-    started: info.state === STARTED,
+    state: started ? (info.state === PENDING_ACTIVITY_STATE_STARTED ? 'started' : 'cancel_requested') : 'scheduled',
+    attempt: info.attempt ?? 1,
+    lastFailure: innermostMessage(info.lastFailure) ?? null,
+    lastStartedAt: started ? lastStartedAt : null,
     heartbeat,
   };
+}
+
+/** The engine's own words: the deepest message in Temporal's chain of causes. */
+function innermostMessage(failure: proto.temporal.api.failure.v1.IFailure | null | undefined): string | undefined {
+  let message: string | undefined;
+  for (let f = failure; f; f = f.cause) if (f.message) message = f.message;
+  return message;
 }

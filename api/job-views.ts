@@ -14,3 +14,19 @@ export async function videoUrl(storage: ObjectStorage, job: Pick<Job, 'status' |
 export async function posterUrl(storage: ObjectStorage, job: Pick<Job, 'status' | 'poster_key'>, ttlSeconds: number): Promise<string | null> {
   return job.status === 'COMPLETED' && job.poster_key ? storage.signedUrl(job.poster_key, ttlSeconds) : null;
 }
+
+/** A signed link and when it stops working, to the second (never later than the link's own expiry). */
+export interface SignedLink {
+  readonly url: string;
+  readonly expiresAt: string;
+}
+
+export async function signedLink(storage: ObjectStorage, key: string, ttlSeconds: number, now = Date.now()): Promise<SignedLink> {
+  const expiresAt = new Date((Math.floor(now / 1000) + Math.floor(ttlSeconds)) * 1000).toISOString();
+  return { url: await storage.signedUrl(key, ttlSeconds), expiresAt };
+}
+
+/** ISO 8601 in UTC, or absent. */
+export function isoOrUndefined(d: Date | null | undefined): string | undefined {
+  return d ? d.toISOString() : undefined;
+}

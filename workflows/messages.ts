@@ -69,6 +69,8 @@ export interface EngineOutput {
   readonly posterKey: string | null;
   /** Facts a viewer should know about this video, e.g. that a development model made it. */
   readonly notes: Readonly<Record<string, string | number | boolean>>;
+  /** ISO 8601: when the engine began rendering (the attempt that made this video). Absent from older workers. */
+  readonly startedAt?: string;
 }
 
 export interface WanRenderInput {
@@ -107,7 +109,16 @@ export interface EngineActivities {
 export interface RenderHeartbeat {
   readonly step: number;
   readonly steps: number;
+  /** Epoch ms when this attempt handed the job to the runtime: with `stepAt`, the measured time per step. */
+  readonly renderStartedAt?: number;
+  /** Epoch ms when `step` finished. */
+  readonly stepAt?: number;
+  /** The activity attempt that beat: details outlive a failed attempt, so a retry tells its own apart. */
+  readonly attempt?: number;
 }
+
+/** A job waiting for its engine's worker reads the same on every engine. */
+export const QUEUED_PROGRESS = 0.05;
 
 export type JobStage = 'reserving_credits' | 'queued' | 'rendering' | 'finalizing' | 'completed' | 'failed' | 'refunding';
 
@@ -117,6 +128,8 @@ export interface JobProgress {
   readonly progress: number;
   /** The Veo operation this job waits on, once submitted. */
   readonly operationName: string | null;
+  /** ISO 8601, when the workflow itself knows that rendering began (Veo: the submission); Wan's comes from its activity. */
+  readonly startedAt?: string;
 }
 
 export const jobProgressQuery = defineQuery<JobProgress>('jobProgress');

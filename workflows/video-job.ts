@@ -20,6 +20,7 @@ import {
   type EngineOutput,
   type JobProgress,
   type JobStage,
+  QUEUED_PROGRESS,
   type VeoPollResult,
   type VideoJobInput,
 } from './messages.js';
@@ -64,12 +65,16 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
         InsufficientCreditsFailure.type,
       );
     }
-    setStage('queued', 0.05);
+    setStage('queued', QUEUED_PROGRESS);
     const output = await runEngine(input, (stage, fraction, operationName) => {
-      progress = { stage, progress: fraction, operationName: operationName ?? progress.operationName };
+      progress = { ...progress, stage, progress: fraction, operationName: operationName ?? progress.operationName };
+      // Veo's rendering begins with its submission, which only the workflow sees.
+      if (operationName && !progress.startedAt) progress = { ...progress, startedAt: new Date().toISOString() };
     });
     setStage('finalizing', 0.95);
-    await control.finalizeJob({ jobId: input.jobId, output });
+    // Patched: jobs started before started_at existed finalize with the engine's output alone (test/replay).
+    const startedAt = output.startedAt ?? progress.startedAt;
+    await control.finalizeJob({ jobId: input.jobId, output: startedAt && patched('job-started-at') ? { ...output, startedAt } : output });
     setStage('completed', 1);
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'COMPLETED' }]);
     return output;
@@ -80,7 +85,7 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     // Cleanup must run even when the job itself was cancelled.
     await CancellationScope.nonCancellable(async () => {
       await control.refundCredits({ jobId: input.jobId });
-      await control.failJob({ jobId: input.jobId, error: message });
+      await control.failJob({ jobId: input.jobId, error: message, ...(progress.startedAt && patched('job-started-at') ? { startedAt: progress.startedAt } : {}) });
     });
     setStage('failed');
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'FAILED' }]);
@@ -103,7 +108,7 @@ async function runEngine(input: VideoJobInput, report: StageReporter): Promise<E
     });
     // 'queued' until a GPU worker picks the render up; the API tells the two apart from the
     // activity's state, which only the server knows.
-    report('queued', 0.1);
+    report('queued', QUEUED_PROGRESS);
     return wan.generateWanVideo({ jobId: input.jobId, image: input.image, params: input.engine.params });
   }
 

@@ -5,20 +5,23 @@ import type { Database } from '../../infra/db/types.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import { ApiError, notFound } from '../errors.js';
 import type { JobQueue } from '../job-queue.js';
-import { posterUrl, videoUrl } from '../job-views.js';
+import { isoOrUndefined, signedLink } from '../job-views.js';
 import type { AuthState } from '../middleware/authenticate.js';
+import { createQueueEstimator } from '../queue-estimate.js';
 
 export interface StatusDeps {
   readonly db: Kysely<Database>;
   readonly storage: ObjectStorage;
   readonly jobs: JobQueue;
   readonly videoUrlTtlSeconds: number;
+  readonly engineQueues: { readonly wan: string; readonly veo: string };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function statusRoutes(deps: StatusDeps): Router<AuthState> {
   const router = new Router<AuthState>();
+  const estimateQueue = createQueueEstimator({ db: deps.db, jobs: deps.jobs, engineQueues: { 'wan2.1': deps.engineQueues.wan, 'veo3.1': deps.engineQueues.veo } });
 
   const loadOwnJob = async (accountId: string, jobId: string) => {
     // Another account's job and a job that never existed read the same: 404.
@@ -29,17 +32,41 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
 
   router.get('/status/:jobId', async (ctx) => {
     const job = await loadOwnJob(ctx.state.accountId, ctx.params.jobId!);
-    const body: Record<string, unknown> = { job_id: job.id, status: job.status, model: job.model };
+    const body: Record<string, unknown> = {
+      job_id: job.id,
+      status: job.status,
+      model: job.model,
+      created_at: job.created_at.toISOString(),
+      started_at: isoOrUndefined(job.started_at),
+      completed_at: isoOrUndefined(job.completed_at),
+      credits_charged: job.credits_charged,
+    };
     if (job.status === 'PROCESSING') {
       // Without an answer from the workflow (its worker restarting, say) the record alone speaks.
       const live = await deps.jobs.progress(job.id);
       if (live) {
         body.stage = live.stage;
         body.progress = Math.round(live.progress * 100) / 100;
+        if (live.attempt !== undefined) body.attempt = live.attempt;
+        if (live.lastError !== undefined) body.last_error = live.lastError;
+        body.started_at ??= live.startedAt;
+        if (live.stage === 'queued') {
+          const estimate = await estimateQueue(job);
+          body.queue_position = estimate.queuePosition;
+          body.eta_seconds = estimate.etaSeconds;
+        } else {
+          body.eta_seconds = live.etaSeconds;
+        }
       }
     } else if (job.status === 'COMPLETED') {
-      body.video_url = await videoUrl(deps.storage, job, deps.videoUrlTtlSeconds);
-      body.poster_url = await posterUrl(deps.storage, job, deps.videoUrlTtlSeconds);
+      for (const [name, key] of [
+        ['video_url', job.video_key],
+        ['poster_url', job.poster_key],
+      ] as const) {
+        const link = key ? await signedLink(deps.storage, key, deps.videoUrlTtlSeconds) : null;
+        body[name] = link?.url ?? null;
+        if (link) body[`${name}_expires_at`] = link.expiresAt;
+      }
       if (Object.keys(job.engine_notes).length > 0) body.notes = job.engine_notes;
     } else {
       body.error = job.error ?? 'The job failed.';

@@ -32,7 +32,13 @@ export async function insertJob(db: Kysely<Database>, job: NewJobRecord): Promis
     .execute();
 }
 
-export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'video_key' | 'poster_key' | 'engine_notes'>;
+export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'video_key' | 'poster_key' | 'engine_notes' | 'created_at' | 'started_at' | 'completed_at'> & {
+  /** Credits the job holds now: what was reserved less what was refunded. */
+  readonly credits_charged: number;
+};
+
+/** Net credits of a job from the ledger: reservations are negative entries, refunds positive. */
+const creditsCharged = sql<number>`coalesce((select -sum(l.amount) from credit_ledger l where l.job_id = jobs.id), 0)::int`;
 
 /**
  * What /status needs of a job, as its owner sees it; another account's job reads as absent.
@@ -41,7 +47,8 @@ export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'video_
 export async function findAccountJobOutcome(db: Kysely<Database>, accountId: string, jobId: string): Promise<JobOutcome | undefined> {
   return db
     .selectFrom('jobs')
-    .select(['id', 'status', 'model', 'error', 'video_key', 'poster_key', 'engine_notes'])
+    .select(['id', 'status', 'model', 'error', 'video_key', 'poster_key', 'engine_notes', 'created_at', 'started_at', 'completed_at'])
+    .select(creditsCharged.as('credits_charged'))
     .where('id', '=', jobId)
     .where('account_id', '=', accountId)
     .executeTakeFirst();
@@ -58,23 +65,32 @@ export async function findJob(db: Kysely<Database>, jobId: string): Promise<Job 
 export async function completeJob(
   db: Kysely<Database>,
   jobId: string,
-  result: { videoKey: string; posterKey: string | null; notes: Record<string, unknown> },
+  result: { videoKey: string; posterKey: string | null; notes: Record<string, unknown>; startedAt?: Date | null },
 ): Promise<boolean> {
   const now = new Date();
   const r = await db
     .updateTable('jobs')
-    .set({ status: 'COMPLETED', video_key: result.videoKey, poster_key: result.posterKey, engine_notes: JSON.stringify(result.notes), error: null, updated_at: now, completed_at: now })
+    .set({
+      status: 'COMPLETED',
+      video_key: result.videoKey,
+      poster_key: result.posterKey,
+      engine_notes: JSON.stringify(result.notes),
+      error: null,
+      updated_at: now,
+      completed_at: now,
+      ...(result.startedAt ? { started_at: result.startedAt } : {}),
+    })
     .where('id', '=', jobId)
     .where('status', '=', 'PROCESSING')
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
 
-export async function failJobRecord(db: Kysely<Database>, jobId: string, error: string): Promise<boolean> {
+export async function failJobRecord(db: Kysely<Database>, jobId: string, error: string, startedAt?: Date | null): Promise<boolean> {
   const now = new Date();
   const r = await db
     .updateTable('jobs')
-    .set({ status: 'FAILED', error, updated_at: now, completed_at: now })
+    .set({ status: 'FAILED', error, updated_at: now, completed_at: now, ...(startedAt ? { started_at: startedAt } : {}) })
     .where('id', '=', jobId)
     .where('status', '=', 'PROCESSING')
     .executeTakeFirst();
@@ -86,16 +102,64 @@ export interface HistoryCursor {
   readonly id: string;
 }
 
-/** Newest first, keyset-paged on (created_at, id) so pages stay stable while new jobs arrive. */
+export interface HistoryFilter {
+  readonly status?: Job['status'];
+  readonly model?: ModelId;
+  /** Inclusive lower bound on created_at. */
+  readonly createdAfter?: Date;
+  /** Exclusive upper bound on created_at. */
+  readonly createdBefore?: Date;
+}
+
+export type HistoryJob = Job & { readonly credits_charged: number };
+
+/**
+ * Newest first, keyset-paged on (created_at, id) so pages stay stable while new jobs arrive.
+ * The filters narrow the same ordered walk (indexes on account plus status or model, then created_at, id).
+ */
 export async function listAccountJobs(
   db: Kysely<Database>,
   accountId: string,
-  page: { limit: number; after?: HistoryCursor },
-): Promise<Job[]> {
-  let q = db.selectFrom('jobs').selectAll().where('account_id', '=', accountId);
+  page: { limit: number; after?: HistoryCursor; filter?: HistoryFilter },
+): Promise<HistoryJob[]> {
+  let q = db.selectFrom('jobs').selectAll().select(creditsCharged.as('credits_charged')).where('account_id', '=', accountId);
+  const f = page.filter ?? {};
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.model) q = q.where('model', '=', f.model);
+  if (f.createdAfter) q = q.where('created_at', '>=', f.createdAfter);
+  if (f.createdBefore) q = q.where('created_at', '<', f.createdBefore);
   if (page.after) {
     const { createdAt, id } = page.after;
     q = q.where(sql<boolean>`(created_at, id) < (${createdAt}, ${id}::uuid)`);
   }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+/** How many PROCESSING jobs of a model were created before this one, and how many in all. */
+export async function countProcessingJobs(db: Kysely<Database>, model: ModelId, before: { createdAt: Date; id: string }): Promise<{ before: number; total: number }> {
+  const row = await db
+    .selectFrom('jobs')
+    .select([
+      sql<number>`count(*) filter (where (created_at, id) < (${before.createdAt}, ${before.id}::uuid))::int`.as('before'),
+      sql<number>`count(*)::int`.as('total'),
+    ])
+    .where('status', '=', 'PROCESSING')
+    .where('model', '=', model)
+    .executeTakeFirstOrThrow();
+  return { before: row.before, total: row.total };
+}
+
+/** Mean seconds from rendering start to completion of a model's latest finished jobs; null when none are known. */
+export async function recentRenderSeconds(db: Kysely<Database>, model: ModelId, sample = 20): Promise<number | null> {
+  const recent = db
+    .selectFrom('jobs')
+    .select(sql<number>`extract(epoch from (completed_at - started_at))`.as('seconds'))
+    .where('model', '=', model)
+    .where('status', '=', 'COMPLETED')
+    .where('started_at', 'is not', null)
+    .orderBy('completed_at', 'desc')
+    .limit(sample)
+    .as('recent');
+  const row = await db.selectFrom(recent).select(sql<number | null>`avg(seconds)::float8`.as('mean')).executeTakeFirst();
+  return row?.mean ?? null;
 }
