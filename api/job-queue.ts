@@ -45,9 +45,9 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
     try {
       const handle = client.workflow.getHandle(jobId);
       const progress = await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(jobProgressQuery));
-      if (progress.stage === 'completed' || progress.stage === 'failed') return progress;
-      const { raw } = await handle.describe();
-      const live = neverBackwards(furthest.get(jobId), refineProgress(progress, (raw.pendingActivities ?? []).map(toPendingActivity)));
+      const ended = progress.stage === 'completed' || progress.stage === 'failed';
+      const pending = ended ? [] : ((await handle.describe()).raw.pendingActivities ?? []).map(toPendingActivity);
+      const live = neverBackwards(furthest.get(jobId), refineProgress(progress, pending));
       furthest.delete(jobId);
       furthest.set(jobId, live);
       if (furthest.size > 10_000) furthest.delete(furthest.keys().next().value!);

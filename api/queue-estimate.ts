@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { countProcessingJobs, recentRenderSeconds } from '../infra/db/jobs.js';
+import { countWaitingJobs, recentRenderSeconds } from '../infra/db/jobs.js';
 import type { Database, ModelId } from '../infra/db/types.js';
 import type { JobQueue } from './job-queue.js';
 
@@ -11,10 +11,11 @@ export interface QueueEstimate {
 }
 
 /**
- * Where a waiting job stands. Our records give the PROCESSING jobs of its engine in creation
- * order; the server's queue statistics say how many engine tasks no worker has started yet.
- * Workers take tasks oldest first, so the jobs running now are the oldest ones: the jobs ahead
- * of this one are those created before it less those running, and at most the backlog before it.
+ * Where a waiting job stands, from our records: the PROCESSING jobs of its engine that no worker
+ * has started (the engine worker signals each start; the workflow records it), created before it.
+ * Temporal does not hand out a queue's tasks strictly oldest first, so this is the job's place by
+ * age, not a promise of order. The ETA divides the waiting jobs among the pool's live workers (the
+ * queue's pollers, or the jobs rendering now where a worker renders several at once).
  */
 export function createQueueEstimator(deps: { db: Kysely<Database>; jobs: JobQueue; engineQueues: Readonly<Record<ModelId, string>>; renderSampleTtlMs?: number }) {
   const ttl = deps.renderSampleTtlMs ?? 10_000;
@@ -29,16 +30,13 @@ export function createQueueEstimator(deps: { db: Kysely<Database>; jobs: JobQueu
 
   return async function estimate(job: { id: string; model: ModelId; created_at: Date }): Promise<QueueEstimate> {
     const [counts, stats, renderSeconds] = await Promise.all([
-      countProcessingJobs(deps.db, job.model, { createdAt: job.created_at, id: job.id }),
+      countWaitingJobs(deps.db, job.model, { createdAt: job.created_at, id: job.id }),
       deps.jobs.queueStats(deps.engineQueues[job.model]),
       meanRenderSeconds(job.model),
     ]);
-    if (!stats) return { queuePosition: counts.before };
-    const running = Math.max(0, counts.total - stats.backlog);
-    const queuePosition = Math.max(0, Math.min(counts.before - running, stats.backlog - 1));
-    if (stats.pollers === 0 || renderSeconds === null) return { queuePosition };
-    // Each live worker (or each running job, where a worker renders several at once) frees a slot per render.
-    const slots = Math.max(stats.pollers, running, 1);
+    const queuePosition = counts.ahead;
+    if (!stats || stats.pollers === 0 || renderSeconds === null) return { queuePosition };
+    const slots = Math.max(stats.pollers, counts.rendering, 1);
     return { queuePosition, etaSeconds: Math.ceil(Math.ceil((queuePosition + 1) / slots) * renderSeconds) };
   };
 }

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createWanActivities } from '../activities/wan.js';
 import type { Config } from '../infra/config.js';
@@ -7,6 +8,7 @@ import { prepareWanModel, type PreparedModel } from '../infra/engines/wan/model-
 import { WanRuntimePool } from '../infra/engines/wan/runtime-process.js';
 import type { Logger } from '../infra/log/logger.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
+import { renderStartedInterceptor } from './render-started.js';
 
 export interface WanWorker {
   readonly worker: Worker;
@@ -71,6 +73,7 @@ export async function startWanWorker(
       maxHeartbeatThrottleInterval: '1 second',
       defaultHeartbeatThrottleInterval: '1 second',
       shutdownGraceTime: `${config.wan.shutdownGraceSeconds} seconds`,
+      interceptors: { activity: [renderStartedInterceptor(new Client({ connection: deps.workerConnection, namespace: config.temporal.namespace }), log)] },
     });
   } catch (err) {
     await runtimes.close();

@@ -4,7 +4,7 @@
  * code only, so the workflow bundle can import it.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 export type ModelId = 'wan2.1' | 'veo3.1';
 
@@ -133,6 +133,14 @@ export interface JobProgress {
 }
 
 export const jobProgressQuery = defineQuery<JobProgress>('jobProgress');
+
+/** Sent by an engine worker as it begins a render, so our records know which jobs still wait for a worker. */
+export interface RenderStarted {
+  readonly attempt: number;
+  /** ISO 8601. */
+  readonly startedAt: string;
+}
+export const renderStartedSignal = defineSignal<[RenderStarted]>('renderStarted');
 
 export const searchAttributes = {
   model: defineSearchAttributeKey('VividModel', SearchAttributeType.KEYWORD),

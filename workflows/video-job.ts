@@ -2,6 +2,7 @@ import {
   ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
+  condition,
   isCancellation,
   log,
   patched,
@@ -15,6 +16,7 @@ import {
 import type { ControlActivities } from '../activities/index.js';
 import {
   jobProgressQuery,
+  renderStartedSignal,
   searchAttributes,
   type EngineActivities,
   type EngineOutput,
@@ -51,6 +53,12 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     progress = { ...progress, stage, progress: fraction };
   };
   setHandler(jobProgressQuery, () => progress);
+  // The first render start, as the engine worker reports it; later attempts keep the first.
+  let renderStartedAt: string | undefined;
+  setHandler(renderStartedSignal, ({ startedAt }) => {
+    renderStartedAt ??= startedAt;
+    progress = { ...progress, startedAt: progress.startedAt ?? startedAt };
+  });
   upsertSearchAttributes([
     { key: searchAttributes.model, value: input.engine.model },
     { key: searchAttributes.account, value: input.accountId },
@@ -66,7 +74,7 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
       );
     }
     setStage('queued', QUEUED_PROGRESS);
-    const output = await runEngine(input, (stage, fraction, operationName) => {
+    const output = await runEngine(input, () => renderStartedAt, (stage, fraction, operationName) => {
       progress = { ...progress, stage, progress: fraction, operationName: operationName ?? progress.operationName };
       // Veo's rendering begins with its submission, which only the workflow sees.
       if (operationName && !progress.startedAt) progress = { ...progress, startedAt: new Date().toISOString() };
@@ -95,7 +103,7 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
 
 type StageReporter = (stage: JobStage, fraction: number, operationName?: string) => void;
 
-async function runEngine(input: VideoJobInput, report: StageReporter): Promise<EngineOutput> {
+async function runEngine(input: VideoJobInput, renderStartedAt: () => string | undefined, report: StageReporter): Promise<EngineOutput> {
   if (input.engine.model === 'wan2.1') {
     const wan = proxyActivities<EngineActivities>({
       taskQueue: input.engineQueue,
@@ -109,7 +117,13 @@ async function runEngine(input: VideoJobInput, report: StageReporter): Promise<E
     // 'queued' until a GPU worker picks the render up; the API tells the two apart from the
     // activity's state, which only the server knows.
     report('queued', QUEUED_PROGRESS);
-    return wan.generateWanVideo({ jobId: input.jobId, image: input.image, params: input.engine.params });
+    const render = wan.generateWanVideo({ jobId: input.jobId, image: input.image, params: input.engine.params });
+    // Patched: jobs started before this replay without the record of their start (test/replay).
+    if (patched('record-render-start')) {
+      const started = await Promise.race([render.then(() => false, () => false), condition(() => renderStartedAt() !== undefined).then(() => true)]);
+      if (started) await control.markJobStarted({ jobId: input.jobId, startedAt: renderStartedAt()! });
+    }
+    return render;
   }
 
   const retry = { initialInterval: '5 seconds', maximumInterval: '1 minute', backoffCoefficient: 2, nonRetryableErrorTypes: ['InvalidInput', 'VeoRejected', 'VeoFiltered'] };
@@ -142,6 +156,8 @@ async function runEngine(input: VideoJobInput, report: StageReporter): Promise<E
   // Patched: Veo jobs started before the memo existed replay without it (test/replay).
   if (patched('veo-operation-memo')) upsertMemo({ veoOperation: operationName });
   report('rendering', 0.2, operationName);
+  // Patched: the submission is where a Veo job stops waiting for a worker (test/replay).
+  if (patched('record-render-start')) await control.markJobStarted({ jobId: input.jobId, startedAt: new Date().toISOString() });
   for (let polls = 1; ; polls++) {
     // The wait between looks is a durable timer, so a redeployed worker resumes the same operation.
     await sleep(input.pollIntervalSeconds * 1000);

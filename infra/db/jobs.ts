@@ -86,6 +86,11 @@ export async function completeJob(
   return r.numUpdatedRows > 0n;
 }
 
+/** Records the first start of a running job's render; a later one (a retry) or a finished job leaves it be. */
+export async function markJobStarted(db: Kysely<Database>, jobId: string, startedAt: Date): Promise<void> {
+  await db.updateTable('jobs').set({ started_at: startedAt }).where('id', '=', jobId).where('status', '=', 'PROCESSING').where('started_at', 'is', null).execute();
+}
+
 export async function failJobRecord(db: Kysely<Database>, jobId: string, error: string, startedAt?: Date | null): Promise<boolean> {
   const now = new Date();
   const r = await db
@@ -135,18 +140,18 @@ export async function listAccountJobs(
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
 }
 
-/** How many PROCESSING jobs of a model were created before this one, and how many in all. */
-export async function countProcessingJobs(db: Kysely<Database>, model: ModelId, before: { createdAt: Date; id: string }): Promise<{ before: number; total: number }> {
+/** PROCESSING jobs of a model that no worker has started rendering: those created before this one, and those rendering now. */
+export async function countWaitingJobs(db: Kysely<Database>, model: ModelId, job: { createdAt: Date; id: string }): Promise<{ ahead: number; rendering: number }> {
   const row = await db
     .selectFrom('jobs')
     .select([
-      sql<number>`count(*) filter (where (created_at, id) < (${before.createdAt}, ${before.id}::uuid))::int`.as('before'),
-      sql<number>`count(*)::int`.as('total'),
+      sql<number>`count(*) filter (where started_at is null and (created_at, id) < (${job.createdAt}, ${job.id}::uuid))::int`.as('ahead'),
+      sql<number>`count(*) filter (where started_at is not null)::int`.as('rendering'),
     ])
     .where('status', '=', 'PROCESSING')
     .where('model', '=', model)
     .executeTakeFirstOrThrow();
-  return { before: row.before, total: row.total };
+  return { ahead: row.ahead, rendering: row.rendering };
 }
 
 /** Mean seconds from rendering start to completion of a model's latest finished jobs; null when none are known. */
