@@ -21,6 +21,8 @@ export interface LiveJob extends JobProgress {
   readonly lastError?: string;
   /** Seconds left while rendering, from the measured time per denoising step. */
   readonly etaSeconds?: number;
+  /** The denoising step of the latest live preview in storage, while a Wan job renders. */
+  readonly previewStep?: number;
 }
 
 const ENGINE_ACTIVITIES = new Set(['generateWanVideo', 'submitVeoOperation', 'pollVeoOperation']);
@@ -51,7 +53,8 @@ export function refineProgress(workflow: JobProgress, pending: readonly PendingA
     ...(engine.lastStartedAt ? { startedAt: engine.lastStartedAt.toISOString() } : {}),
   };
   const eta = valid ? renderEtaSeconds(own as RenderHeartbeat, now) : undefined;
-  return eta === undefined ? live : { ...live, etaSeconds: eta };
+  const previewStep = typeof own?.previewStep === 'number' ? own.previewStep : undefined;
+  return { ...live, ...(eta === undefined ? {} : { etaSeconds: eta }), ...(previewStep === undefined ? {} : { previewStep }) };
 }
 
 /** Steps left times the mean step so far, less the time since the last step; unknown before the first step. */

@@ -26,6 +26,8 @@ export interface WanWorkerOptions {
   readonly python?: string;
   /** Tests only: seconds the runtime waits after each denoising step. */
   readonly stepDelaySeconds?: number;
+  /** Tests only: how often the worker looks for someone watching a render's previews (default 3 s). */
+  readonly previewInterestCheckMs?: number;
   readonly log?: Logger;
 }
 
@@ -65,6 +67,8 @@ export async function startWanWorker(
         runtimes,
         model,
         workDir: path.join(os.tmpdir(), `vivid-wan-${process.pid}`),
+        previewEverySteps: config.wan.previewEverySteps,
+        previewInterestCheckMs: options.previewInterestCheckMs,
         log,
       }),
       // One render per GPU; this worker runs no workflows.

@@ -115,6 +115,8 @@ export interface RenderHeartbeat {
   readonly stepAt?: number;
   /** The activity attempt that beat: details outlive a failed attempt, so a retry tells its own apart. */
   readonly attempt?: number;
+  /** The step of the latest live preview stored at the job's preview key; absent until there is one. */
+  readonly previewStep?: number;
 }
 
 /** A job waiting for its engine's worker reads the same on every engine. */

@@ -7,6 +7,8 @@ import { ApiError, notFound } from '../errors.js';
 import type { JobQueue } from '../job-queue.js';
 import { isoOrUndefined, signedLink } from '../job-views.js';
 import type { AuthState } from '../middleware/authenticate.js';
+import { previewKey } from '../../infra/media/preview-keys.js';
+import { createPreviewInterest } from '../preview-interest.js';
 import { createQueueEstimator } from '../queue-estimate.js';
 
 export interface StatusDeps {
@@ -21,6 +23,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function statusRoutes(deps: StatusDeps): Router<AuthState> {
   const router = new Router<AuthState>();
+  const noteInterest = createPreviewInterest(deps.storage);
   const estimateQueue = createQueueEstimator({ db: deps.db, jobs: deps.jobs, engineQueues: { 'wan2.1': deps.engineQueues.wan, 'veo3.1': deps.engineQueues.veo } });
 
   const loadOwnJob = async (accountId: string, jobId: string) => {
@@ -56,6 +59,16 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
           body.eta_seconds = estimate.etaSeconds;
         } else {
           body.eta_seconds = live.etaSeconds;
+        }
+        // Veo gives no previews; a Wan render makes them only while someone polls like this.
+        if (job.model === 'wan2.1' && live.stage === 'rendering') {
+          noteInterest(job.id);
+          if (live.previewStep !== undefined) {
+            const link = await signedLink(deps.storage, previewKey(job.id), deps.videoUrlTtlSeconds);
+            body.preview_url = link.url;
+            body.preview_url_expires_at = link.expiresAt;
+            body.preview_step = live.previewStep;
+          }
         }
       }
     } else if (job.status === 'COMPLETED') {

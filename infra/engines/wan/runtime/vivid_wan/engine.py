@@ -201,6 +201,9 @@ class WanEngine:
             step = i + 1
             if preview is None or preview.every <= 0 or latents is None:
                 return
+            # Only the middle frame is shown, so only it is kept and estimated.
+            middle = latents.shape[2] // 2
+            latents = latents[:, :, middle : middle + 1]
             if step % preview.every == 0 and preview.wanted():
                 began = time.monotonic()
                 sigmas = getattr(pipe.scheduler, "sigmas", None)
