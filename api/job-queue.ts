@@ -36,10 +36,8 @@ export interface TemporalJobQueueOptions {
 export function temporalJobQueue(client: Client, options: TemporalJobQueueOptions): JobQueue {
   const queryTimeoutMs = options.queryTimeoutMs ?? 1000;
   const progressTtlMs = options.progressTtlMs ?? 1000;
-  const recent = new Map<string, { at: number; answer: Promise<LiveJob | null> }>();
   // The furthest each job has been seen, so that no answer from this process goes backwards.
   const furthest = new Map<string, LiveJob>();
-  const queues = new Map<string, { at: number; answer: Promise<QueueStats | null> }>();
 
   const ask = async (jobId: string): Promise<LiveJob | null> => {
     try {
@@ -71,6 +69,10 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
     }
   };
 
+  // Concurrent pollers of one job (or one queue) share a single in-flight question.
+  const recent = sharedFor(progressTtlMs, ask);
+  const queues = sharedFor(progressTtlMs, describeQueue);
+
   return {
     async start(input) {
       await client.workflow.start(videoJobWorkflowType, {
@@ -84,38 +86,39 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
         ]),
       });
     },
-    async progress(jobId) {
-      const now = Date.now();
-      const hit = recent.get(jobId);
-      if (hit && now - hit.at < progressTtlMs) return hit.answer;
-      // Concurrent pollers of one job share a single in-flight question.
-      const answer = ask(jobId);
-      recent.set(jobId, { at: now, answer });
-      if (recent.size > 10_000) {
-        for (const [id, entry] of recent) if (now - entry.at >= progressTtlMs) recent.delete(id);
-      }
-      return answer;
-    },
-    async queueStats(taskQueue) {
-      const now = Date.now();
-      const hit = queues.get(taskQueue);
-      if (hit && now - hit.at < progressTtlMs) return hit.answer;
-      const answer = describeQueue(taskQueue);
-      queues.set(taskQueue, { at: now, answer });
-      return answer;
-    },
+    progress: recent.answer,
+    queueStats: queues.answer,
     async cancel(jobId) {
       try {
         const handle = client.workflow.getHandle(jobId);
         const { status } = await handle.describe();
         if (status.name !== 'RUNNING') return false;
         await handle.cancel();
-        recent.delete(jobId);
+        recent.forget(jobId);
         return true;
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return false;
         throw err;
       }
+    },
+  };
+}
+
+/** One answer per key, reused for ttlMs (a bounded map; stale entries go when it grows large). */
+function sharedFor<T>(ttlMs: number, compute: (key: string) => Promise<T>) {
+  const answers = new Map<string, { at: number; answer: Promise<T> }>();
+  return {
+    answer(key: string): Promise<T> {
+      const now = Date.now();
+      const hit = answers.get(key);
+      if (hit && now - hit.at < ttlMs) return hit.answer;
+      const answer = compute(key);
+      answers.set(key, { at: now, answer });
+      if (answers.size > 10_000) for (const [k, entry] of answers) if (now - entry.at >= ttlMs) answers.delete(k);
+      return answer;
+    },
+    forget(key: string): void {
+      answers.delete(key);
     },
   };
 }
