@@ -5,6 +5,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { WanRenderError, type WanRuntimePool } from '../infra/engines/wan/runtime-process.js';
 import type { Logger } from '../infra/log/logger.js';
+import { PREVIEW_INTEREST_MS, previewInterestKey, previewKey } from '../infra/media/preview-keys.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
 import type { EngineOutput, RenderHeartbeat, WanRenderInput } from '../workflows/messages.js';
 
@@ -21,7 +22,23 @@ export interface WanActivityDeps {
   readonly workDir: string;
   /** A heartbeat repeats the last step at least this often, so a slow step or the VAE decode never looks dead. */
   readonly heartbeatEveryMs?: number;
+  /** A live preview every this many steps while someone watches (WAN_PREVIEW_EVERY_STEPS); 0 or absent: none. */
+  readonly previewEverySteps?: number;
+  /** How often the worker looks whether anyone still polls the job's status. */
+  readonly previewInterestCheckMs?: number;
   readonly log?: Logger;
+}
+
+/** Whether the API saw someone poll this job lately (a missing or unreadable note: no). */
+async function someoneWatches(storage: ObjectStorage, jobId: string): Promise<boolean> {
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await storage.get(previewInterestKey(jobId))) chunks.push(chunk as Buffer);
+    const at = Date.parse(String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { at?: unknown }).at));
+    return Date.now() - at < PREVIEW_INTEREST_MS;
+  } catch {
+    return false;
+  }
 }
 
 const extensions: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
@@ -34,7 +51,7 @@ export function createWanActivities(deps: WanActivityDeps) {
       const attemptId = `${input.jobId}-${ctx.info.attempt}`;
       await mkdir(deps.workDir, { recursive: true });
       const dir = await mkdtemp(path.join(deps.workDir, `${attemptId}-`));
-      let last: RenderHeartbeat = { step: 0, steps: input.params.steps };
+      let last: RenderHeartbeat = { step: 0, steps: input.params.steps, attempt: ctx.info.attempt };
       ctx.heartbeat(last);
       const beat = setInterval(() => ctx.heartbeat(last), deps.heartbeatEveryMs ?? 5000);
       const slot = await deps.runtimes.acquire();
@@ -47,7 +64,32 @@ export function createWanActivities(deps: WanActivityDeps) {
         if (ctx.cancellationSignal.aborted) throw toFailure(ctx.cancellationSignal.reason, ctx);
         const onAbort = () => runtime.cancel(attemptId);
         ctx.cancellationSignal.addEventListener('abort', onAbort);
+        // Previews cost nothing unless someone polls: the runtime makes them only while told to.
+        const previewEvery = deps.previewEverySteps ?? 0;
+        let watched = false;
+        let uploading = false;
+        const lookForWatchers = async () => {
+          const now = await someoneWatches(deps.storage, input.jobId);
+          if (now !== watched) runtime.watchPreviews(attemptId, (watched = now));
+        };
+        const watchers = previewEvery > 0 ? setInterval(() => void lookForWatchers(), deps.previewInterestCheckMs ?? 3000) : undefined;
+        if (previewEvery > 0) await lookForWatchers();
+        const onPreview = ({ step, path: file }: { step: number; path: string }) => {
+          // A slow upload skips previews rather than queueing them: only the latest matters.
+          if (uploading) return;
+          uploading = true;
+          deps.storage
+            .put(previewKey(input.jobId), createReadStream(file), { contentType: 'image/jpeg' })
+            .then(() => {
+              last = { ...last, previewStep: step };
+              ctx.heartbeat(last);
+            })
+            .catch((err: unknown) => deps.log?.warn('preview upload failed', { jobId: input.jobId, err }))
+            .finally(() => (uploading = false));
+        };
         let rendered;
+        const renderStartedAt = Date.now();
+        last = { ...last, renderStartedAt };
         try {
           const p = input.params;
           rendered = await runtime.render(
@@ -56,15 +98,18 @@ export function createWanActivities(deps: WanActivityDeps) {
               params: { prompt: p.prompt, negative_prompt: p.negativePrompt, cfg: p.cfg, width: p.width, height: p.height, length: p.length, steps: p.steps, seed: p.seed },
               image,
               outDir: path.join(dir, 'out'),
+              previewEvery,
             },
             (step, steps) => {
-              last = { step, steps };
+              last = { ...last, step, steps, renderStartedAt, stepAt: Date.now(), attempt: ctx.info.attempt };
               ctx.heartbeat(last);
             },
+            onPreview,
           );
         } catch (err) {
           throw toFailure(err, ctx);
         } finally {
+          clearInterval(watchers);
           ctx.cancellationSignal.removeEventListener('abort', onAbort);
         }
 
@@ -76,6 +121,7 @@ export function createWanActivities(deps: WanActivityDeps) {
         return {
           videoKey,
           posterKey,
+          startedAt: new Date(renderStartedAt).toISOString(),
           notes: {
             ...deps.model.notes,
             engine: 'wan2.1',

@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   api.use(rateLimit({ perMinute: settings.rateLimitPerMinute, count: (subject, windowSeconds) => countRequest(deps.db, subject, windowSeconds) }));
   for (const resource of [
     generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel, maxJobsInFlight: settings.maxJobsInFlight, webhooks: settings.webhooks }),
-    statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
+    statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds, engineQueues: settings.engineQueues }),
     historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     usageRoutes({ db: deps.db, limits: { requestsPerMinute: settings.rateLimitPerMinute, jobsInFlight: settings.maxJobsInFlight } }),
   ]) {

@@ -2,14 +2,24 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTime
 import { ApplicationFailure } from '@temporalio/common';
 import { defaultPayloadConverter, TypedSearchAttributes } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { cancelJobUpdate, cancelTooLateFailureType, jobProgressQuery, searchAttributes, videoJobWorkflowType, type JobProgress, type VideoJobInput } from '../workflows/messages.js';
-import { refineProgress, type PendingActivity } from './live-progress.js';
+import { cancelJobUpdate, cancelTooLateFailureType, jobProgressQuery, searchAttributes, videoJobWorkflowType, type VideoJobInput } from '../workflows/messages.js';
+import { neverBackwards, refineProgress, type LiveJob, type PendingActivity } from './live-progress.js';
+
+/** What the server knows of an engine pool's queue. */
+export interface QueueStats {
+  /** Engine tasks on the queue that no worker has started yet. */
+  readonly backlog: number;
+  /** Workers that polled the queue lately. */
+  readonly pollers: number;
+}
 
 /** The API's view of Temporal: start a job's workflow, read its live state, cancel it. */
 export interface JobQueue {
   start(input: VideoJobInput): Promise<void>;
   /** Null when the workflow cannot answer right now (no control worker running, say). */
-  progress(jobId: string): Promise<JobProgress | null>;
+  progress(jobId: string): Promise<LiveJob | null>;
+  /** Null when the server cannot say. */
+  queueStats(taskQueue: string): Promise<QueueStats | null>;
   /** 'too_late' once the job's video is stored and it is finalizing. */
   cancel(jobId: string): Promise<CancelAnswer>;
 }
@@ -32,19 +42,42 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
   const queryTimeoutMs = options.queryTimeoutMs ?? 1000;
   const progressTtlMs = options.progressTtlMs ?? 1000;
   const cancelTimeoutMs = options.cancelTimeoutMs ?? 5000;
-  const recent = new Map<string, { at: number; answer: Promise<JobProgress | null> }>();
+  // The furthest each job has been seen, so that no answer from this process goes backwards.
+  const furthest = new Map<string, LiveJob>();
 
-  const ask = async (jobId: string): Promise<JobProgress | null> => {
+  const ask = async (jobId: string): Promise<LiveJob | null> => {
     try {
       const handle = client.workflow.getHandle(jobId);
       const progress = await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(jobProgressQuery));
-      if (progress.stage !== 'queued') return progress;
-      const { raw } = await handle.describe();
-      return refineProgress(progress, (raw.pendingActivities ?? []).map(toPendingActivity));
+      const ended = progress.stage === 'completed' || progress.stage === 'failed';
+      const pending = ended ? [] : ((await handle.describe()).raw.pendingActivities ?? []).map(toPendingActivity);
+      const live = neverBackwards(furthest.get(jobId), refineProgress(progress, pending));
+      furthest.delete(jobId);
+      furthest.set(jobId, live);
+      if (furthest.size > 10_000) furthest.delete(furthest.keys().next().value!);
+      return live;
     } catch {
       return null;
     }
   };
+
+  const describeQueue = async (taskQueue: string): Promise<QueueStats | null> => {
+    try {
+      const res = await client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name: taskQueue, kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        reportStats: true,
+      });
+      return { backlog: Number(res.stats?.approximateBacklogCount ?? 0), pollers: res.pollers?.length ?? 0 };
+    } catch {
+      return null;
+    }
+  };
+
+  // Concurrent pollers of one job (or one queue) share a single in-flight question.
+  const recent = sharedFor(progressTtlMs, ask);
+  const queues = sharedFor(progressTtlMs, describeQueue);
 
   return {
     async start(input) {
@@ -59,24 +92,14 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
         ]),
       });
     },
-    async progress(jobId) {
-      const now = Date.now();
-      const hit = recent.get(jobId);
-      if (hit && now - hit.at < progressTtlMs) return hit.answer;
-      // Concurrent pollers of one job share a single in-flight question.
-      const answer = ask(jobId);
-      recent.set(jobId, { at: now, answer });
-      if (recent.size > 10_000) {
-        for (const [id, entry] of recent) if (now - entry.at >= progressTtlMs) recent.delete(id);
-      }
-      return answer;
-    },
+    progress: recent.answer,
+    queueStats: queues.answer,
     async cancel(jobId) {
       const handle = client.workflow.getHandle(jobId);
       try {
         // The workflow answers for itself, so a cancel cannot slip in once finalizing has begun.
         await client.withDeadline(Date.now() + cancelTimeoutMs, () => handle.executeUpdate(cancelJobUpdate));
-        recent.delete(jobId);
+        recent.forget(jobId);
         return 'requested';
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return 'finished';
@@ -91,7 +114,7 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
         const { status } = await handle.describe();
         if (status.name !== 'RUNNING') return 'finished';
         await handle.cancel();
-        recent.delete(jobId);
+        recent.forget(jobId);
         return 'requested';
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return 'finished';
@@ -101,7 +124,26 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
   };
 }
 
-const STARTED = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+/** One answer per key, reused for ttlMs (a bounded map; stale entries go when it grows large). */
+function sharedFor<T>(ttlMs: number, compute: (key: string) => Promise<T>) {
+  const answers = new Map<string, { at: number; answer: Promise<T> }>();
+  return {
+    answer(key: string): Promise<T> {
+      const now = Date.now();
+      const hit = answers.get(key);
+      if (hit && now - hit.at < ttlMs) return hit.answer;
+      const answer = compute(key);
+      answers.set(key, { at: now, answer });
+      if (answers.size > 10_000) for (const [k, entry] of answers) if (now - entry.at >= ttlMs) answers.delete(k);
+      return answer;
+    },
+    forget(key: string): void {
+      answers.delete(key);
+    },
+  };
+}
+
+const { PENDING_ACTIVITY_STATE_STARTED, PENDING_ACTIVITY_STATE_CANCEL_REQUESTED } = proto.temporal.api.enums.v1.PendingActivityState;
 
 function toPendingActivity(info: proto.temporal.api.workflow.v1.IPendingActivityInfo): PendingActivity {
   const payload = info.heartbeatDetails?.payloads?.[0];
@@ -111,9 +153,22 @@ function toPendingActivity(info: proto.temporal.api.workflow.v1.IPendingActivity
   } catch {
     heartbeat = undefined;
   }
+  const startedSeconds = info.lastStartedTime?.seconds;
+  const lastStartedAt = startedSeconds == null ? null : new Date(Number(startedSeconds) * 1000 + Math.floor((info.lastStartedTime?.nanos ?? 0) / 1e6));
+  const started = info.state === PENDING_ACTIVITY_STATE_STARTED || (info.state === PENDING_ACTIVITY_STATE_CANCEL_REQUESTED && lastStartedAt !== null);
   return {
     type: info.activityType?.name ?? '',
-    started: info.state === STARTED,
+    state: started ? (info.state === PENDING_ACTIVITY_STATE_STARTED ? 'started' : 'cancel_requested') : 'scheduled',
+    attempt: info.attempt ?? 1,
+    lastFailure: innermostMessage(info.lastFailure) ?? null,
+    lastStartedAt: started ? lastStartedAt : null,
     heartbeat,
   };
+}
+
+/** The engine's own words: the deepest message in Temporal's chain of causes. */
+function innermostMessage(failure: proto.temporal.api.failure.v1.IFailure | null | undefined): string | undefined {
+  let message: string | undefined;
+  for (let f = failure; f; f = f.cause) if (f.message) message = f.message;
+  return message;
 }

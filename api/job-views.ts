@@ -21,15 +21,34 @@ export async function posterUrl(storage: ObjectStorage, job: Pick<Job, 'status' 
  * what the job's webhook carries. A PROCESSING job's live fields are the status route's.
  */
 export async function finishedJobBody(storage: ObjectStorage, job: JobOutcome, ttlSeconds: number): Promise<Record<string, unknown>> {
-  const body: Record<string, unknown> = { job_id: job.id, status: job.status, model: job.model };
+  const body = jobBodyBase(job);
   if (job.status === 'COMPLETED') {
-    body.video_url = await videoUrl(storage, job, ttlSeconds);
-    body.poster_url = await posterUrl(storage, job, ttlSeconds);
+    for (const [name, key] of [
+      ['video_url', job.video_key],
+      ['poster_url', job.poster_key],
+    ] as const) {
+      const link = key ? await signedLink(storage, key, ttlSeconds) : null;
+      body[name] = link?.url ?? null;
+      if (link) body[`${name}_expires_at`] = link.expiresAt;
+    }
     if (Object.keys(job.engine_notes).length > 0) body.notes = job.engine_notes;
   } else if (job.status === 'FAILED') {
     body.error = job.error ?? 'The job failed.';
   }
   return body;
+}
+
+/** The fields every `/status` body has, whatever the job's state. */
+export function jobBodyBase(job: JobOutcome): Record<string, unknown> {
+  return {
+    job_id: job.id,
+    status: job.status,
+    model: job.model,
+    created_at: job.created_at.toISOString(),
+    started_at: isoOrUndefined(job.started_at),
+    completed_at: isoOrUndefined(job.completed_at),
+    credits_charged: job.credits_charged,
+  };
 }
 
 /** The delivery state of a job's webhook, as `/status` shows it. */
@@ -40,4 +59,20 @@ export function webhookView(webhook: NonNullable<JobOutcome['webhook']>): Record
     delivered_at: webhook.delivered_at ? new Date(webhook.delivered_at).toISOString() : null,
     ...(webhook.last_error ? { last_error: webhook.last_error } : {}),
   };
+}
+
+/** A signed link and when it stops working, to the second (never later than the link's own expiry). */
+export interface SignedLink {
+  readonly url: string;
+  readonly expiresAt: string;
+}
+
+export async function signedLink(storage: ObjectStorage, key: string, ttlSeconds: number, now = Date.now()): Promise<SignedLink> {
+  const expiresAt = new Date((Math.floor(now / 1000) + Math.floor(ttlSeconds)) * 1000).toISOString();
+  return { url: await storage.signedUrl(key, ttlSeconds), expiresAt };
+}
+
+/** ISO 8601 in UTC, or absent. */
+export function isoOrUndefined(d: Date | null | undefined): string | undefined {
+  return d ? d.toISOString() : undefined;
 }

@@ -88,6 +88,7 @@ const schema = z.object({
     .lt(1, 'must be a number from 0 (off) to below 1, e.g. 0.05')
     .default(0),
   WAN_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(7200).default(300),
+  WAN_PREVIEW_EVERY_STEPS: z.coerce.number('must be a whole number of steps, 0 for none').int('must be a whole number of steps, 0 for none').min(0).max(100).default(5),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   MAX_JOBS_IN_FLIGHT: z.coerce.number().int().min(0).default(20),
   WEBHOOK_HTTP_HOSTS: z
@@ -179,6 +180,8 @@ export interface WanConfig {
   readonly modelCacheDir: string;
   /** How long a stopping worker lets running renders finish before handing them back to Temporal. */
   readonly shutdownGraceSeconds: number;
+  /** A live preview every this many denoising steps while someone polls the job's status; 0: none. */
+  readonly previewEverySteps: number;
 }
 
 /**
@@ -301,6 +304,7 @@ function wanConfig(e: z.output<typeof schema>, dataDir: string): WanConfig {
     speed: Object.freeze({ attentionBackend: e.WAN_ATTENTION_BACKEND, compile: isTrue(e.WAN_COMPILE), fp8: isTrue(e.WAN_FP8), stepCache: e.WAN_STEP_CACHE }),
     modelCacheDir: path.join(dataDir, 'models'),
     shutdownGraceSeconds: e.WAN_SHUTDOWN_GRACE_SECONDS,
+    previewEverySteps: e.WAN_PREVIEW_EVERY_STEPS,
   });
 }
 

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createWanActivities } from '../activities/wan.js';
 import type { Config } from '../infra/config.js';
@@ -7,6 +8,7 @@ import { prepareWanModel, type PreparedModel } from '../infra/engines/wan/model-
 import { WanRuntimePool } from '../infra/engines/wan/runtime-process.js';
 import type { Logger } from '../infra/log/logger.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
+import { renderStartedInterceptor } from './render-started.js';
 
 export interface WanWorker {
   readonly worker: Worker;
@@ -24,6 +26,8 @@ export interface WanWorkerOptions {
   readonly python?: string;
   /** Tests only: seconds the runtime waits after each denoising step. */
   readonly stepDelaySeconds?: number;
+  /** Tests only: how often the worker looks for someone watching a render's previews (default 3 s). */
+  readonly previewInterestCheckMs?: number;
   readonly log?: Logger;
 }
 
@@ -63,6 +67,8 @@ export async function startWanWorker(
         runtimes,
         model,
         workDir: path.join(os.tmpdir(), `vivid-wan-${process.pid}`),
+        previewEverySteps: config.wan.previewEverySteps,
+        previewInterestCheckMs: options.previewInterestCheckMs,
         log,
       }),
       // One render per GPU; this worker runs no workflows.
@@ -71,6 +77,7 @@ export async function startWanWorker(
       maxHeartbeatThrottleInterval: '1 second',
       defaultHeartbeatThrottleInterval: '1 second',
       shutdownGraceTime: `${config.wan.shutdownGraceSeconds} seconds`,
+      interceptors: { activity: [renderStartedInterceptor(new Client({ connection: deps.workerConnection, namespace: config.temporal.namespace }), log)] },
     });
   } catch (err) {
     await runtimes.close();

@@ -4,7 +4,7 @@
  * code only, so the workflow bundle can import it.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 export type ModelId = 'wan2.1' | 'veo3.1';
 
@@ -84,6 +84,8 @@ export interface EngineOutput {
   readonly posterKey: string | null;
   /** Facts a viewer should know about this video, e.g. that a development model made it. */
   readonly notes: Readonly<Record<string, string | number | boolean>>;
+  /** ISO 8601: when the engine began rendering (the attempt that made this video). Absent from older workers. */
+  readonly startedAt?: string;
 }
 
 export interface WanRenderInput {
@@ -122,7 +124,18 @@ export interface EngineActivities {
 export interface RenderHeartbeat {
   readonly step: number;
   readonly steps: number;
+  /** Epoch ms when this attempt handed the job to the runtime: with `stepAt`, the measured time per step. */
+  readonly renderStartedAt?: number;
+  /** Epoch ms when `step` finished. */
+  readonly stepAt?: number;
+  /** The activity attempt that beat: details outlive a failed attempt, so a retry tells its own apart. */
+  readonly attempt?: number;
+  /** The step of the latest live preview stored at the job's preview key; absent until there is one. */
+  readonly previewStep?: number;
 }
+
+/** A job waiting for its engine's worker reads the same on every engine. */
+export const QUEUED_PROGRESS = 0.05;
 
 export type JobStage = 'reserving_credits' | 'queued' | 'rendering' | 'finalizing' | 'completed' | 'failed' | 'refunding';
 
@@ -132,6 +145,8 @@ export interface JobProgress {
   readonly progress: number;
   /** The Veo operation this job waits on, once submitted. */
   readonly operationName: string | null;
+  /** ISO 8601, when the workflow itself knows that rendering began (Veo: the submission); Wan's comes from its activity. */
+  readonly startedAt?: string;
 }
 
 export const jobProgressQuery = defineQuery<JobProgress>('jobProgress');
@@ -143,6 +158,13 @@ export const jobProgressQuery = defineQuery<JobProgress>('jobProgress');
  */
 export const cancelJobUpdate = defineUpdate<void>('cancelJob');
 export const cancelTooLateFailureType = 'CancelTooLate';
+/** Sent by an engine worker as it begins a render, so our records know which jobs still wait for a worker. */
+export interface RenderStarted {
+  readonly attempt: number;
+  /** ISO 8601. */
+  readonly startedAt: string;
+}
+export const renderStartedSignal = defineSignal<[RenderStarted]>('renderStarted');
 
 export const searchAttributes = {
   model: defineSearchAttributeKey('VividModel', SearchAttributeType.KEYWORD),

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
+  condition,
   isCancellation,
   log,
   ParentClosePolicy,
@@ -22,11 +23,13 @@ import {
   cancelTooLateFailureType,
   jobProgressQuery,
   jobWebhookWorkflowId,
+  renderStartedSignal,
   searchAttributes,
   type EngineActivities,
   type EngineOutput,
   type JobProgress,
   type JobStage,
+  QUEUED_PROGRESS,
   type VeoPollResult,
   type VideoJobInput,
 } from './messages.js';
@@ -87,6 +90,12 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
       },
     },
   );
+  // The first render start, as the engine worker reports it; later attempts keep the first.
+  let renderStartedAt: string | undefined;
+  setHandler(renderStartedSignal, ({ startedAt }) => {
+    renderStartedAt ??= startedAt;
+    progress = { ...progress, startedAt: progress.startedAt ?? startedAt };
+  });
   upsertSearchAttributes([
     { key: searchAttributes.model, value: input.engine.model },
     { key: searchAttributes.account, value: input.accountId },
@@ -105,19 +114,24 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
           );
         }
       }
-      setStage('queued', 0.05);
-      return runEngine(input, (stage, fraction, operationName) => {
-        progress = { stage, progress: fraction, operationName: operationName ?? progress.operationName };
+      setStage('queued', QUEUED_PROGRESS);
+      return runEngine(input, () => renderStartedAt, (stage, fraction, operationName) => {
+        progress = { ...progress, stage, progress: fraction, operationName: operationName ?? progress.operationName };
+        // Veo's rendering begins with its submission, which only the workflow sees.
+        if (operationName && !progress.startedAt) progress = { ...progress, startedAt: new Date().toISOString() };
       });
     });
     // The engine's answer and an accepted cancel can land together; the client was told it stops.
     if (cancelAccepted) throw new CancelledFailure('The job was cancelled.');
     setStage('finalizing', 0.95);
+    // Patched: jobs started before started_at existed finalize with the engine's output alone (test/replay).
+    const startedAt = output.startedAt ?? progress.startedAt;
+    const finished = startedAt && patched('job-started-at') ? { ...output, startedAt } : output;
     if (patched('finalize-despite-cancel')) {
       // The video is stored: a cancel request from here on (Temporal's own, say) changes nothing.
-      await CancellationScope.nonCancellable(() => finalizer.finalizeJob({ jobId: input.jobId, output }));
+      await CancellationScope.nonCancellable(() => finalizer.finalizeJob({ jobId: input.jobId, output: finished }));
     } else {
-      await control.finalizeJob({ jobId: input.jobId, output });
+      await control.finalizeJob({ jobId: input.jobId, output: finished });
     }
     setStage('completed', 1);
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'COMPLETED' }]);
@@ -130,7 +144,7 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     // Cleanup must run even when the job itself was cancelled.
     await CancellationScope.nonCancellable(async () => {
       await control.refundCredits({ jobId: input.jobId });
-      await control.failJob({ jobId: input.jobId, error: message });
+      await control.failJob({ jobId: input.jobId, error: message, ...(progress.startedAt && patched('job-started-at') ? { startedAt: progress.startedAt } : {}) });
     });
     setStage('failed');
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'FAILED' }]);
@@ -155,7 +169,7 @@ async function startWebhook(input: VideoJobInput): Promise<void> {
 
 type StageReporter = (stage: JobStage, fraction: number, operationName?: string) => void;
 
-async function runEngine(input: VideoJobInput, report: StageReporter): Promise<EngineOutput> {
+async function runEngine(input: VideoJobInput, renderStartedAt: () => string | undefined, report: StageReporter): Promise<EngineOutput> {
   if (input.engine.model === 'wan2.1') {
     const wan = proxyActivities<EngineActivities>({
       taskQueue: input.engineQueue,
@@ -168,8 +182,14 @@ async function runEngine(input: VideoJobInput, report: StageReporter): Promise<E
     });
     // 'queued' until a GPU worker picks the render up; the API tells the two apart from the
     // activity's state, which only the server knows.
-    report('queued', 0.1);
-    return wan.generateWanVideo({ jobId: input.jobId, image: input.image, params: input.engine.params });
+    report('queued', QUEUED_PROGRESS);
+    const render = wan.generateWanVideo({ jobId: input.jobId, image: input.image, params: input.engine.params });
+    // Patched: jobs started before this replay without the record of their start (test/replay).
+    if (patched('record-render-start')) {
+      const started = await Promise.race([render.then(() => false, () => false), condition(() => renderStartedAt() !== undefined).then(() => true)]);
+      if (started) await control.markJobStarted({ jobId: input.jobId, startedAt: renderStartedAt()! });
+    }
+    return render;
   }
 
   const retry = { initialInterval: '5 seconds', maximumInterval: '1 minute', backoffCoefficient: 2, nonRetryableErrorTypes: ['InvalidInput', 'VeoRejected', 'VeoFiltered'] };
@@ -202,6 +222,8 @@ async function runEngine(input: VideoJobInput, report: StageReporter): Promise<E
   // Patched: Veo jobs started before the memo existed replay without it (test/replay).
   if (patched('veo-operation-memo')) upsertMemo({ veoOperation: operationName });
   report('rendering', 0.2, operationName);
+  // Patched: the submission is where a Veo job stops waiting for a worker (test/replay).
+  if (patched('record-render-start')) await control.markJobStarted({ jobId: input.jobId, startedAt: new Date().toISOString() });
   for (let polls = 1; ; polls++) {
     // The wait between looks is a durable timer, so a redeployed worker resumes the same operation.
     await sleep(input.pollIntervalSeconds * 1000);

@@ -5,7 +5,7 @@ import { listAccountJobs, type HistoryCursor } from '../../infra/db/jobs.js';
 import type { Database } from '../../infra/db/types.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import { badRequest } from '../errors.js';
-import { contractTimestamp, videoUrl } from '../job-views.js';
+import { contractTimestamp, posterUrl, videoUrl } from '../job-views.js';
 import type { AuthState } from '../middleware/authenticate.js';
 import { integerField } from '../schemas/form-fields.js';
 
@@ -15,10 +15,21 @@ export interface HistoryDeps {
   readonly videoUrlTtlSeconds: number;
 }
 
-export const historyQuerySchema = z.object({
-  limit: integerField(1, 100).default(20),
-  cursor: z.string().optional(),
-});
+/** An ISO 8601 instant with a zone (`2026-12-01T10:00:00Z`, `+02:00`) or a UTC date (`2026-12-01`). */
+const instantField = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date or date-time, e.g. 2026-12-01T00:00:00Z' })
+  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
+
+export const historyQuerySchema = z
+  .object({
+    limit: integerField(1, 100).default(20),
+    cursor: z.string().optional(),
+    status: z.enum(['PROCESSING', 'COMPLETED', 'FAILED'], { error: 'must be PROCESSING, COMPLETED or FAILED' }).optional(),
+    model: z.enum(['wan2.1', 'veo3.1'], { error: 'must be wan2.1 or veo3.1' }).optional(),
+    created_after: instantField.optional(),
+    created_before: instantField.optional(),
+  })
+  .refine((q) => !q.created_after || !q.created_before || q.created_after < q.created_before, { path: ['created_before'], error: 'must be later than created_after' });
 
 /** Opaque to clients: the position of the last item of the previous page. */
 export function encodeCursor(c: HistoryCursor): string {
@@ -41,17 +52,21 @@ export function historyRoutes(deps: HistoryDeps): Router<AuthState> {
       const issue = query.error.issues[0]!;
       throw badRequest(`Invalid parameter '${String(issue.path[0])}': ${issue.message}.`);
     }
-    const { limit, cursor } = query.data;
+    const { limit, cursor, status, model, created_after: createdAfter, created_before: createdBefore } = query.data;
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (after === null) throw badRequest(`Invalid parameter 'cursor': use the value of a previous page's X-Next-Cursor header.`);
 
-    const jobs = await listAccountJobs(deps.db, ctx.state.accountId, { limit, after });
+    // One more than a page: a next page is promised only when there is something on it.
+    const found = await listAccountJobs(deps.db, ctx.state.accountId, { limit: limit + 1, after, filter: { status, model, createdAfter, createdBefore } });
+    const jobs = found.slice(0, limit);
     // The body stays the contract's bare array; paging travels in headers.
     const last = jobs.at(-1);
-    if (jobs.length === limit && last) {
+    if (found.length > limit && last) {
       const next = encodeCursor({ createdAt: last.created_at, id: last.id });
       ctx.set('X-Next-Cursor', next);
-      ctx.set('Link', `</api/v1/history?limit=${limit}&cursor=${next}>; rel="next"`);
+      // The next page keeps the filters; only the cursor moves.
+      const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(ctx.query).filter(([k, v]) => typeof v === 'string' && k in historyQuerySchema.shape && k !== 'cursor')), limit: String(limit), cursor: next });
+      ctx.set('Link', `</api/v1/history?${params.toString()}>; rel="next"`);
     }
     ctx.body = await Promise.all(
       jobs.map(async (job) => ({
@@ -61,6 +76,9 @@ export function historyRoutes(deps: HistoryDeps): Router<AuthState> {
         status: job.status,
         timestamp: contractTimestamp(job.created_at),
         model: job.model,
+        created_at: job.created_at.toISOString(),
+        credits_charged: job.credits_charged,
+        poster_url: await posterUrl(deps.storage, job, deps.videoUrlTtlSeconds),
         ...(job.status === 'FAILED' ? { error: job.error } : {}),
       })),
     );

@@ -5,20 +5,26 @@ import type { Database } from '../../infra/db/types.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import { ApiError, notFound } from '../errors.js';
 import type { JobQueue } from '../job-queue.js';
-import { finishedJobBody, webhookView } from '../job-views.js';
+import { finishedJobBody, jobBodyBase, signedLink, webhookView } from '../job-views.js';
 import type { AuthState } from '../middleware/authenticate.js';
+import { previewKey } from '../../infra/media/preview-keys.js';
+import { createPreviewInterest } from '../preview-interest.js';
+import { createQueueEstimator } from '../queue-estimate.js';
 
 export interface StatusDeps {
   readonly db: Kysely<Database>;
   readonly storage: ObjectStorage;
   readonly jobs: JobQueue;
   readonly videoUrlTtlSeconds: number;
+  readonly engineQueues: { readonly wan: string; readonly veo: string };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function statusRoutes(deps: StatusDeps): Router<AuthState> {
   const router = new Router<AuthState>();
+  const noteInterest = createPreviewInterest(deps.storage);
+  const estimateQueue = createQueueEstimator({ db: deps.db, jobs: deps.jobs, engineQueues: { 'wan2.1': deps.engineQueues.wan, 'veo3.1': deps.engineQueues.veo } });
 
   const loadOwnJob = async (accountId: string, jobId: string) => {
     // Another account's job and a job that never existed read the same: 404.
@@ -29,13 +35,33 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
 
   router.get('/status/:jobId', async (ctx) => {
     const job = await loadOwnJob(ctx.state.accountId, ctx.params.jobId!);
-    let body: Record<string, unknown> = { job_id: job.id, status: job.status, model: job.model };
+    let body: Record<string, unknown> = jobBodyBase(job);
     if (job.status === 'PROCESSING') {
       // Without an answer from the workflow (its worker restarting, say) the record alone speaks.
       const live = await deps.jobs.progress(job.id);
       if (live) {
         body.stage = live.stage;
         body.progress = Math.round(live.progress * 100) / 100;
+        if (live.attempt !== undefined) body.attempt = live.attempt;
+        if (live.lastError !== undefined) body.last_error = live.lastError;
+        body.started_at ??= live.startedAt;
+        if (live.stage === 'queued') {
+          const estimate = await estimateQueue(job);
+          body.queue_position = estimate.queuePosition;
+          body.eta_seconds = estimate.etaSeconds;
+        } else {
+          body.eta_seconds = live.etaSeconds;
+        }
+        // Veo gives no previews; a Wan render makes them only while someone polls like this.
+        if (job.model === 'wan2.1' && live.stage === 'rendering') {
+          noteInterest(job.id);
+          if (live.previewStep !== undefined) {
+            const link = await signedLink(deps.storage, previewKey(job.id), deps.videoUrlTtlSeconds);
+            body.preview_url = link.url;
+            body.preview_url_expires_at = link.expiresAt;
+            body.preview_step = live.previewStep;
+          }
+        }
       }
     } else {
       body = await finishedJobBody(deps.storage, job, deps.videoUrlTtlSeconds);

@@ -33,10 +33,15 @@ export async function insertJob(db: Kysely<Database>, job: NewJobRecord): Promis
     .execute();
 }
 
-export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'video_key' | 'poster_key' | 'engine_notes'> & {
+export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'video_key' | 'poster_key' | 'engine_notes' | 'created_at' | 'started_at' | 'completed_at'> & {
+  /** Credits the job holds now: what was reserved less what was refunded. */
+  readonly credits_charged: number;
   /** The job's webhook delivery, when it was given a webhook_url; timestamps as JSON gives them. */
   readonly webhook: { attempts: number; last_status_code: number | null; last_error: string | null; delivered_at: string | null } | null;
 };
+
+/** Net credits of a job from the ledger: reservations are negative entries, refunds positive. */
+const creditsCharged = sql<number>`coalesce((select -sum(l.amount) from credit_ledger l where l.job_id = jobs.id), 0)::int`;
 
 /**
  * What /status needs of a job, as its owner sees it; another account's job reads as absent.
@@ -45,7 +50,8 @@ export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'video_
 export async function findAccountJobOutcome(db: Kysely<Database>, accountId: string, jobId: string): Promise<JobOutcome | undefined> {
   return db
     .selectFrom('jobs')
-    .select(['id', 'status', 'model', 'error', 'video_key', 'poster_key', 'engine_notes'])
+    .select(['id', 'status', 'model', 'error', 'video_key', 'poster_key', 'engine_notes', 'created_at', 'started_at', 'completed_at'])
+    .select(creditsCharged.as('credits_charged'))
     .select((eb) =>
       jsonObjectFrom(
         eb.selectFrom('webhook_deliveries as w').select(['w.attempts', 'w.last_status_code', 'w.last_error', sql<string | null>`w.delivered_at`.as('delivered_at')]).whereRef('w.job_id', '=', 'jobs.id'),
@@ -67,23 +73,37 @@ export async function findJob(db: Kysely<Database>, jobId: string): Promise<Job 
 export async function completeJob(
   db: Kysely<Database>,
   jobId: string,
-  result: { videoKey: string; posterKey: string | null; notes: Record<string, unknown> },
+  result: { videoKey: string; posterKey: string | null; notes: Record<string, unknown>; startedAt?: Date | null },
 ): Promise<boolean> {
   const now = new Date();
   const r = await db
     .updateTable('jobs')
-    .set({ status: 'COMPLETED', video_key: result.videoKey, poster_key: result.posterKey, engine_notes: JSON.stringify(result.notes), error: null, updated_at: now, completed_at: now })
+    .set({
+      status: 'COMPLETED',
+      video_key: result.videoKey,
+      poster_key: result.posterKey,
+      engine_notes: JSON.stringify(result.notes),
+      error: null,
+      updated_at: now,
+      completed_at: now,
+      ...(result.startedAt ? { started_at: result.startedAt } : {}),
+    })
     .where('id', '=', jobId)
     .where('status', '=', 'PROCESSING')
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
 
-export async function failJobRecord(db: Kysely<Database>, jobId: string, error: string): Promise<boolean> {
+/** Records the first start of a running job's render; a later one (a retry) or a finished job leaves it be. */
+export async function markJobStarted(db: Kysely<Database>, jobId: string, startedAt: Date): Promise<void> {
+  await db.updateTable('jobs').set({ started_at: startedAt }).where('id', '=', jobId).where('status', '=', 'PROCESSING').where('started_at', 'is', null).execute();
+}
+
+export async function failJobRecord(db: Kysely<Database>, jobId: string, error: string, startedAt?: Date | null): Promise<boolean> {
   const now = new Date();
   const r = await db
     .updateTable('jobs')
-    .set({ status: 'FAILED', error, updated_at: now, completed_at: now })
+    .set({ status: 'FAILED', error, updated_at: now, completed_at: now, ...(startedAt ? { started_at: startedAt } : {}) })
     .where('id', '=', jobId)
     .where('status', '=', 'PROCESSING')
     .executeTakeFirst();
@@ -95,13 +115,32 @@ export interface HistoryCursor {
   readonly id: string;
 }
 
-/** Newest first, keyset-paged on (created_at, id) so pages stay stable while new jobs arrive. */
+export interface HistoryFilter {
+  readonly status?: Job['status'];
+  readonly model?: ModelId;
+  /** Inclusive lower bound on created_at. */
+  readonly createdAfter?: Date;
+  /** Exclusive upper bound on created_at. */
+  readonly createdBefore?: Date;
+}
+
+export type HistoryJob = Job & { readonly credits_charged: number };
+
+/**
+ * Newest first, keyset-paged on (created_at, id) so pages stay stable while new jobs arrive.
+ * The filters narrow the same ordered walk (indexes on account plus status or model, then created_at, id).
+ */
 export async function listAccountJobs(
   db: Kysely<Database>,
   accountId: string,
-  page: { limit: number; after?: HistoryCursor },
-): Promise<Job[]> {
-  let q = db.selectFrom('jobs').selectAll().where('account_id', '=', accountId);
+  page: { limit: number; after?: HistoryCursor; filter?: HistoryFilter },
+): Promise<HistoryJob[]> {
+  let q = db.selectFrom('jobs').selectAll().select(creditsCharged.as('credits_charged')).where('account_id', '=', accountId);
+  const f = page.filter ?? {};
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.model) q = q.where('model', '=', f.model);
+  if (f.createdAfter) q = q.where('created_at', '>=', f.createdAfter);
+  if (f.createdBefore) q = q.where('created_at', '<', f.createdBefore);
   if (page.after) {
     const { createdAt, id } = page.after;
     q = q.where(sql<boolean>`(created_at, id) < (${createdAt}, ${id}::uuid)`);
@@ -113,4 +152,33 @@ export async function listAccountJobs(
 export async function listProcessingJobIdsBefore(db: Kysely<Database>, before: Date, limit: number): Promise<string[]> {
   const rows = await db.selectFrom('jobs').select('id').where('status', '=', 'PROCESSING').where('created_at', '<', before).orderBy('created_at').limit(limit).execute();
   return rows.map((r) => r.id);
+}
+
+/** PROCESSING jobs of a model that no worker has started rendering: those created before this one, and those rendering now. */
+export async function countWaitingJobs(db: Kysely<Database>, model: ModelId, job: { createdAt: Date; id: string }): Promise<{ ahead: number; rendering: number }> {
+  const row = await db
+    .selectFrom('jobs')
+    .select([
+      sql<number>`count(*) filter (where started_at is null and (created_at, id) < (${job.createdAt}, ${job.id}::uuid))::int`.as('ahead'),
+      sql<number>`count(*) filter (where started_at is not null)::int`.as('rendering'),
+    ])
+    .where('status', '=', 'PROCESSING')
+    .where('model', '=', model)
+    .executeTakeFirstOrThrow();
+  return { ahead: row.ahead, rendering: row.rendering };
+}
+
+/** Mean seconds from rendering start to completion of a model's latest finished jobs; null when none are known. */
+export async function recentRenderSeconds(db: Kysely<Database>, model: ModelId, sample = 20): Promise<number | null> {
+  const recent = db
+    .selectFrom('jobs')
+    .select(sql<number>`extract(epoch from (completed_at - started_at))`.as('seconds'))
+    .where('model', '=', model)
+    .where('status', '=', 'COMPLETED')
+    .where('started_at', 'is not', null)
+    .orderBy('completed_at', 'desc')
+    .limit(sample)
+    .as('recent');
+  const row = await db.selectFrom(recent).select(sql<number | null>`avg(seconds)::float8`.as('mean')).executeTakeFirst();
+  return row?.mean ?? null;
 }

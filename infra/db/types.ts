@@ -44,6 +44,8 @@ export interface JobTable {
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | undefined, Date>;
   completed_at: Date | null;
+  /** When rendering began (the engine's attempt that gave the outcome); null until known. */
+  started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface CreditLedgerTable {

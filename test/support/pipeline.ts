@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime as TemporalRuntime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime as TemporalRuntime, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../infra/config.js';
 import { createAccount } from '../../infra/db/accounts.js';
 import { createApiKey } from '../../infra/db/api-keys.js';
@@ -15,9 +15,19 @@ import { startTemporalDevServer, type DevServer } from '../../infra/temporal/dev
 import { searchAttributes } from '../../workflows/messages.js';
 import { startApiServer, type RunningApi } from '../../workers/api-server.js';
 import { createControlWorker, workflowsPath } from '../../workers/control-worker.js';
+import { renderStartedInterceptor } from '../../workers/render-started.js';
 import type { Runtime } from '../../workers/runtime.js';
 import type { DatabaseCase, TestDatabase } from './databases.js';
 import { createTestEngines, type TestEngineControl } from './test-engines.js';
+
+/** What the real engine workers add to their activities: heartbeats as often as workers/wan-worker.ts sends them, and render starts reported. */
+export function engineWorkerOptions(client: Client): Pick<WorkerOptions, 'maxHeartbeatThrottleInterval' | 'defaultHeartbeatThrottleInterval' | 'interceptors'> {
+  return {
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
+    interceptors: { activity: [renderStartedInterceptor(client)] },
+  };
+}
 
 /** One Temporal dev server and one workflow bundle for a whole test file. */
 export interface TemporalFixture {
@@ -48,6 +58,8 @@ export interface Pipeline {
   readonly storage: LocalDiskStorage;
   readonly client: Client;
   readonly engines: TestEngineControl;
+  /** For engine workers a test starts itself. */
+  readonly workerConnection: NativeConnection;
   /** A new account with its first API key. */
   newAccount(credits: number): Promise<{ accountId: string; apiKey: string }>;
   /** A second API process's worth: another app on the same database and Temporal, as behind one load balancer. */
@@ -102,7 +114,10 @@ export async function startPipeline(
 
   const { activities, control } = createTestEngines(storage);
   const engineWorkers = await Promise.all(
-    [...(options.wanTestEngine === false ? [] : [config.queues.wan]), ...(options.veoTestEngine === false ? [] : [config.queues.veo])].map((taskQueue) => Worker.create({ connection: workerConnection, taskQueue, activities })),
+    [...(options.wanTestEngine === false ? [] : [config.queues.wan]), ...(options.veoTestEngine === false ? [] : [config.queues.veo])].map((taskQueue) =>
+      // Heartbeats reach the server as often as the real Wan worker sends them (workers/wan-worker.ts).
+      Worker.create({ connection: workerConnection, taskQueue, activities, ...engineWorkerOptions(client) }),
+    ),
   );
   const engineRuns = engineWorkers.map((w) => w.run());
 
@@ -127,6 +142,7 @@ export async function startPipeline(
     storage,
     client,
     engines: control,
+    workerConnection,
     async newAccount(credits) {
       const account = await createAccount(database.db, { email: `user-${randomBytes(5).toString('hex')}@example.com`, monthlyCredits: credits });
       const { key } = await createApiKey(database.db, account.id, 'test');

@@ -27,17 +27,18 @@ export function createTestEngines(storage: ObjectStorage): { activities: EngineA
   let releaseHeld: () => void = () => {};
   let held = new Promise<void>((resolve) => (releaseHeld = resolve));
 
-  const writeOutput = async (jobId: string, engine: string): Promise<EngineOutput> => {
+  const writeOutput = async (jobId: string, engine: string, startedAt?: number): Promise<EngineOutput> => {
     const videoKey = `jobs/${jobId}/video.mp4`;
     const posterKey = `jobs/${jobId}/poster.jpg`;
     await storage.put(videoKey, Buffer.from(`test video of ${jobId} by ${engine}`), { contentType: 'video/mp4' });
     await storage.put(posterKey, Buffer.from(`test poster of ${jobId}`), { contentType: 'image/jpeg' });
-    return { videoKey, posterKey, notes: { engine: `test ${engine}` } };
+    return { videoKey, posterKey, notes: { engine: `test ${engine}` }, ...(startedAt ? { startedAt: new Date(startedAt).toISOString() } : {}) };
   };
 
   const activities: EngineActivities = {
     async generateWanVideo(input) {
       const ctx = Context.current();
+      const renderStartedAt = Date.now();
       started.add(input.jobId);
       if (input.params.prompt.includes('[fail]')) {
         throw ApplicationFailure.nonRetryable('The engine could not render this job.', 'InvalidInput');
@@ -47,14 +48,15 @@ export function createTestEngines(storage: ObjectStorage): { activities: EngineA
       }
       if (input.params.prompt.includes('[hold]')) {
         let step = 0;
-        const beat = setInterval(() => ctx.heartbeat({ step: ++step, steps: input.params.steps }), 200);
+        // Beats as the Wan activity does: the step, when it finished, and which attempt it belongs to.
+        const beat = setInterval(() => ctx.heartbeat({ step: Math.min(++step, input.params.steps), steps: input.params.steps, renderStartedAt, stepAt: Date.now(), attempt: ctx.info.attempt }), 200);
         try {
           await Promise.race([held, ctx.cancelled]);
         } finally {
           clearInterval(beat);
         }
       }
-      return writeOutput(input.jobId, 'wan');
+      return writeOutput(input.jobId, 'wan', renderStartedAt);
     },
     async submitVeoOperation(input) {
       submissions.set(input.jobId, (submissions.get(input.jobId) ?? 0) + 1);

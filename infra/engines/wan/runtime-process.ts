@@ -59,7 +59,12 @@ export interface WanRenderRequest {
   };
   readonly image: string;
   readonly outDir: string;
+  /** A preview every this many steps while watchPreviews(id, true) holds; 0 or absent: none. */
+  readonly previewEvery?: number;
 }
+
+/** A preview JPEG the runtime wrote for a render, after `step`, in `seconds`. */
+export type PreviewHandler = (preview: { readonly step: number; readonly path: string; readonly seconds: number }) => void;
 
 export interface WanRenderResult {
   readonly video: string;
@@ -70,6 +75,7 @@ export interface WanRenderResult {
 
 interface Pending {
   readonly onStep: (step: number, steps: number) => void;
+  readonly onPreview?: PreviewHandler;
   readonly resolve: (r: WanRenderResult) => void;
   readonly reject: (e: Error) => void;
 }
@@ -168,6 +174,7 @@ export class WanRuntimeProcess {
       const p = e.id === undefined ? undefined : this.pending.get(e.id);
       if (!p) continue;
       if (e.event === 'step') p.onStep(Number(e.step), Number(e.steps));
+      else if (e.event === 'preview') p.onPreview?.({ step: Number(e.step), path: String(e.path), seconds: Number(e.seconds) });
       else if (e.event === 'done') {
         this.pending.delete(e.id!);
         p.resolve({ video: String(e.video), poster: String(e.poster), frames: Number(e.frames), seconds: Number(e.seconds) });
@@ -184,13 +191,18 @@ export class WanRuntimeProcess {
   }
 
   /** Renders one job; step events reach `onStep` as they happen. */
-  render(request: WanRenderRequest, onStep: (step: number, steps: number) => void): Promise<WanRenderResult> {
+  render(request: WanRenderRequest, onStep: (step: number, steps: number) => void, onPreview?: PreviewHandler): Promise<WanRenderResult> {
     if (!this.alive) return Promise.reject(new WanRenderError('The Wan runtime is not running.', 'RuntimeCrashed'));
     if (this.pending.has(request.id)) return Promise.reject(new Error(`render ${request.id} is already running`));
     return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { onStep, resolve, reject });
-      this.send({ cmd: 'render', id: request.id, params: request.params, image: request.image, out_dir: request.outDir });
+      this.pending.set(request.id, { onStep, onPreview, resolve, reject });
+      this.send({ cmd: 'render', id: request.id, params: request.params, image: request.image, out_dir: request.outDir, preview_every: request.previewEvery ?? 0 });
     });
+  }
+
+  /** Starts or stops that render's previews (they start off). */
+  watchPreviews(id: string, wanted: boolean): void {
+    this.send({ cmd: 'preview', id, wanted });
   }
 
   /** Stops that render after its current denoising step; its promise then rejects with kind Cancelled. */

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import preview as previews
 from . import speed as speed_options
 from .speed import SpeedOptions
 from .video import FPS, fit_image, to_uint8_frames, write_mp4, write_poster
@@ -81,6 +82,15 @@ class RenderParams:
         if not 0 <= p.seed <= 2**32 - 1:
             raise RenderFailure("InvalidInput", f"seed must be in 0..4294967295 (got {p.seed}).")
         return p
+
+
+@dataclass(frozen=True)
+class PreviewRequest:
+    """Previews every `every` steps while `wanted()` says someone watches; each written one goes to `on_preview(step, path, seconds)`."""
+
+    every: int
+    wanted: Callable[[], bool]
+    on_preview: Callable[[int, str, float], None]
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,7 @@ class WanEngine:
         out_dir: str,
         on_step: Callable[[int, int], None],
         cancel: threading.Event,
+        preview: PreviewRequest | None = None,
     ) -> RenderResult:
         import torch
         from PIL import Image
@@ -181,9 +192,34 @@ class WanEngine:
         # A CPU generator: the initial noise is the same bits on every device for a given seed.
         generator = torch.Generator(device="cpu").manual_seed(params.seed)
         delay = self.step_delay
+        out_path = Path(out_dir)
+        out_path.mkdir(parents=True, exist_ok=True)
+        # The latents one step before a preview step, kept only then: the clean estimate needs two.
+        before_preview: list = [None]
+
+        def make_preview(pipe, i, latents) -> None:
+            step = i + 1
+            if preview is None or preview.every <= 0 or latents is None:
+                return
+            # Only the middle frame is shown, so only it is kept and estimated.
+            middle = latents.shape[2] // 2
+            latents = latents[:, :, middle : middle + 1]
+            if step % preview.every == 0 and preview.wanted():
+                began = time.monotonic()
+                sigmas = getattr(pipe.scheduler, "sigmas", None)
+                clean = latents
+                if sigmas is not None and before_preview[0] is not None and i + 1 < len(sigmas):
+                    clean = previews.denoised_estimate(latents, before_preview[0], float(sigmas[i + 1]), float(sigmas[i]))
+                path = out_path / f"preview-{step}.jpg"
+                previews.write_preview(previews.preview_frame(clean), path)
+                preview.on_preview(step, str(path), time.monotonic() - began)
+                before_preview[0] = None
+            elif (step + 1) % preview.every == 0 and preview.wanted():
+                before_preview[0] = latents.detach().clone()
 
         def step_end(pipe, i, _t, kwargs):
             on_step(i + 1, params.steps)
+            make_preview(pipe, i, kwargs.get("latents"))
             if delay:
                 time.sleep(delay)
             if cancel.is_set():
@@ -223,8 +259,6 @@ class WanEngine:
         frames = to_uint8_frames(out.frames[0])
         if frames.shape[0] != params.length or frames.shape[1:3] != (params.height, params.width):
             raise RuntimeError(f"pipeline returned frames of shape {frames.shape}, expected ({params.length}, {params.height}, {params.width}, 3)")
-        out_path = Path(out_dir)
-        out_path.mkdir(parents=True, exist_ok=True)
         video = out_path / "video.mp4"
         poster = out_path / "poster.jpg"
         write_mp4(frames, video, fps=FPS)

@@ -6,11 +6,13 @@
 At start it loads the model and emits {"event":"ready","load_seconds":...,"speed":{...}} (or {"event":"fatal",...}
 and exits 3). Commands:
     {"cmd":"render","id":ID,"params":{prompt,negative_prompt,cfg,width,height,length,steps,seed},
-     "image":PATH,"out_dir":DIR}
+     "image":PATH,"out_dir":DIR,"preview_every":N}
         → {"event":"started","id":ID} then {"event":"step","id":ID,"step":i,"steps":n} per denoising step,
+          {"event":"preview","id":ID,"step":i,"path":JPEG,"seconds":s} every N steps while previews are wanted,
           then {"event":"done","id":ID,"video":PATH,"poster":PATH,"frames":n,"seconds":s}
           or {"event":"error","id":ID,"kind":"OutOfMemory"|"InvalidInput"|"Cancelled"|"RenderError","message":...}
     {"cmd":"cancel","id":ID}   stops that render after its current step
+    {"cmd":"preview","id":ID,"wanted":true|false}   starts or stops that render's previews (off at first)
     {"cmd":"shutdown"} or end of stdin: exit once the current render is over.
 One render at a time; anything else written to stdout by libraries is sent to stderr.
 """
@@ -26,7 +28,7 @@ import threading
 import traceback
 
 from . import speed
-from .engine import RenderFailure, RenderParams, WanEngine
+from .engine import PreviewRequest, RenderFailure, RenderParams, WanEngine
 
 
 class Channel:
@@ -73,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 
     jobs: queue.Queue[dict | None] = queue.Queue()
     current: dict[str, threading.Event] = {}
+    watched: dict[str, threading.Event] = {}
     current_lock = threading.Lock()
 
     def read_commands() -> None:
@@ -89,7 +92,13 @@ def main(argv: list[str] | None = None) -> int:
             if cmd == "render":
                 with current_lock:
                     current[str(msg.get("id"))] = threading.Event()
+                    watched[str(msg.get("id"))] = threading.Event()
                 jobs.put(msg)
+            elif cmd == "preview":
+                with current_lock:
+                    flag = watched.get(str(msg.get("id")))
+                if flag is not None:
+                    flag.set() if msg.get("wanted") else flag.clear()
             elif cmd == "cancel":
                 with current_lock:
                     ev = current.get(str(msg.get("id")))
@@ -112,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         job_id = str(msg.get("id"))
         with current_lock:
             cancel = current[job_id]
+            wanted = watched[job_id]
         channel.emit({"event": "started", "id": job_id})
         try:
             if cancel.is_set():
@@ -123,6 +133,13 @@ def main(argv: list[str] | None = None) -> int:
                 str(msg["out_dir"]),
                 on_step=lambda step, steps, job_id=job_id: channel.emit({"event": "step", "id": job_id, "step": step, "steps": steps}),
                 cancel=cancel,
+                preview=PreviewRequest(
+                    every=int(msg.get("preview_every") or 0),
+                    wanted=wanted.is_set,
+                    on_preview=lambda step, path, seconds, job_id=job_id: channel.emit(
+                        {"event": "preview", "id": job_id, "step": step, "path": path, "seconds": round(seconds, 4)}
+                    ),
+                ),
             )
             channel.emit(
                 {
@@ -142,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             with current_lock:
                 current.pop(job_id, None)
+                watched.pop(job_id, None)
     return 0
 
 
