@@ -52,6 +52,12 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_TLS: flag,
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS_CERT_FILE: optionalText,
+  TEMPORAL_TLS_KEY_FILE: optionalText,
+  VIVID_METRICS_PORT: port.optional(),
+  VIVID_WORKFLOW_BUNDLE: optionalText,
   CONTROL_TASK_QUEUE: z.string().min(1).default('vivid-control-v1'),
   WAN_TASK_QUEUE: z.string().min(1).default('vivid-wan-gpu-v1'),
   VEO_TASK_QUEUE: z.string().min(1).default('vivid-veo-v1'),
@@ -105,6 +111,8 @@ export interface Config {
     readonly namespace: string;
     readonly devPort: number;
     readonly uiPort: number;
+    /** How a cluster is reached: TLS, and a Temporal Cloud API key or an mTLS client certificate. */
+    readonly connection: TemporalConnectionConfig;
   };
   readonly queues: { readonly control: string; readonly wan: string; readonly veo: string };
   readonly storage:
@@ -122,6 +130,17 @@ export interface Config {
   /** The Wan 2.1 GPU worker; `model` is undefined when no Wan model is configured. */
   readonly wan: WanConfig;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** VIVID_METRICS_PORT: a worker's /healthz, /readyz and /metrics; unset: none (the API serves them on its own port). */
+  readonly metricsPort: number | undefined;
+  /** VIVID_WORKFLOW_BUNDLE: a workflow bundle built ahead (images); unset: the control worker bundles at start. */
+  readonly workflowBundle: string | undefined;
+}
+
+export interface TemporalConnectionConfig {
+  readonly tls: boolean;
+  readonly apiKey: string | undefined;
+  readonly clientCertFile: string | undefined;
+  readonly clientKeyFile: string | undefined;
 }
 
 /** Which Wan weights a Wan worker loads: the tiny random-weight development model, a local folder, or a gs:// prefix synced once. */
@@ -200,7 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: Object.freeze({ host: e.HOST, port: e.PORT, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '') }),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
-    temporal: Object.freeze({ address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, devPort: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT }),
+    temporal: Object.freeze({ address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, devPort: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT, connection: temporalConnection(e) }),
     queues: Object.freeze({ control: e.CONTROL_TASK_QUEUE, wan: e.WAN_TASK_QUEUE, veo: e.VEO_TASK_QUEUE }),
     storage: Object.freeze(
       e.GCS_BUCKET
@@ -216,6 +235,22 @@ export function loadConfig(env: Env = process.env): Config {
     veo,
     wan: wanConfig(e, dataDir),
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.VIVID_METRICS_PORT,
+    workflowBundle: e.VIVID_WORKFLOW_BUNDLE && path.resolve(e.VIVID_WORKFLOW_BUNDLE),
+  });
+}
+
+function temporalConnection(e: z.output<typeof schema>): TemporalConnectionConfig {
+  if (Boolean(e.TEMPORAL_TLS_CERT_FILE) !== Boolean(e.TEMPORAL_TLS_KEY_FILE)) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE: an mTLS client needs both the certificate and its key.');
+  }
+  const clientCert = Boolean(e.TEMPORAL_TLS_CERT_FILE);
+  return Object.freeze({
+    // An API key or a client certificate only travels over TLS (Temporal Cloud requires it).
+    tls: isTrue(e.TEMPORAL_TLS) || Boolean(e.TEMPORAL_API_KEY) || clientCert,
+    apiKey: e.TEMPORAL_API_KEY,
+    clientCertFile: e.TEMPORAL_TLS_CERT_FILE && path.resolve(e.TEMPORAL_TLS_CERT_FILE),
+    clientKeyFile: e.TEMPORAL_TLS_KEY_FILE && path.resolve(e.TEMPORAL_TLS_KEY_FILE),
   });
 }
 

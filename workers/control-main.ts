@@ -1,17 +1,28 @@
 /** The control worker alone: job workflows and their bookkeeping (`npm run worker:control`). */
+import { databaseReachable, temporalReachable, workerPolling } from '../infra/observability/readiness.js';
+import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
 import { createControlWorker } from './control-worker.js';
+import { serveWorkerHealth } from './health.js';
 import { openRuntime } from './runtime.js';
 import { requireTemporalAddress, runService } from './service.js';
+import { prebuiltWorkflowBundle } from './workflow-bundle.js';
 
 await runService('control worker', async (config, log, onStop, fail) => {
   const runtime = await openRuntime(config, requireTemporalAddress(config, 'The control worker'));
   onStop(() => runtime.close());
-  const worker = await createControlWorker(config, runtime);
+  const bundle = prebuiltWorkflowBundle(config.workflowBundle);
+  const worker = await createControlWorker(config, runtime, bundle);
   const running = worker.run();
   onStop(async () => {
     worker.shutdown();
     await running;
   });
   running.catch(fail);
-  log.info('control worker polling', { taskQueue: config.queues.control });
+  await serveWorkerHealth(config, {
+    checks: [temporalReachable(runtime.workerConnection.workflowService), databaseReachable(runtime.database.db), workerPolling(worker)],
+    registry: createMetricsRegistry('control'),
+    log,
+    onStop,
+  });
+  log.info('control worker polling', { taskQueue: config.queues.control, workflowBundle: bundle ? 'prebuilt' : 'bundled at start' });
 });

@@ -1,6 +1,10 @@
 /** The Veo worker alone (`npm run worker:veo`): Veo 3.1 on Vertex AI for the Veo queue. */
 import { NativeConnection } from '@temporalio/worker';
 import { createVeoClient } from '../infra/engines/veo/client.js';
+import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
+import { temporalReachable, workerPolling } from '../infra/observability/readiness.js';
+import { temporalConnectOptions } from '../infra/temporal/connection-options.js';
+import { serveWorkerHealth } from './health.js';
 import { requireTemporalAddress, runService } from './service.js';
 import { createVeoWorker, openEngineStorage } from './veo-worker.js';
 
@@ -12,7 +16,7 @@ await runService('veo worker', async (config, log, onStop, fail) => {
   createVeoClient(config.veo);
   const address = requireTemporalAddress(config, 'The Veo worker');
   const storage = await openEngineStorage(config);
-  const workerConnection = await NativeConnection.connect({ address });
+  const workerConnection = await NativeConnection.connect(await temporalConnectOptions(address, config.temporal.connection));
   onStop(() => workerConnection.close());
   const worker = await createVeoWorker(config, { storage, workerConnection, log });
   const running = worker.run();
@@ -21,5 +25,6 @@ await runService('veo worker', async (config, log, onStop, fail) => {
     await running;
   });
   running.catch(fail);
+  await serveWorkerHealth(config, { checks: [temporalReachable(workerConnection.workflowService), workerPolling(worker)], registry: createMetricsRegistry('veo'), log, onStop });
   log.info('veo worker polling', { taskQueue: config.queues.veo, model: config.veo.model, auth: config.veo.auth?.kind });
 });

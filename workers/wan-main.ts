@@ -1,5 +1,9 @@
 /** A Wan GPU worker alone (`npm run worker:wan`): one runtime per WAN_DEVICES entry, polling WAN_TASK_QUEUE. */
 import { NativeConnection } from '@temporalio/worker';
+import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
+import { temporalReachable, workerPolling } from '../infra/observability/readiness.js';
+import { temporalConnectOptions } from '../infra/temporal/connection-options.js';
+import { serveWorkerHealth } from './health.js';
 import { requireTemporalAddress, runService } from './service.js';
 import { createStorage } from '../infra/storage/create-storage.js';
 import { loadOrCreateSigningSecret, MediaUrlSigner } from '../infra/storage/url-signing.js';
@@ -12,10 +16,11 @@ await runService('wan worker', async (config, log, onStop, fail) => {
   const address = requireTemporalAddress(config, 'The Wan worker');
   const secret = await loadOrCreateSigningSecret(config.dataDir, config.urlSigningSecret);
   const storage = createStorage(config.storage, new MediaUrlSigner({ secret, publicUrl: config.http.publicUrl }));
-  const workerConnection = await NativeConnection.connect({ address });
+  const workerConnection = await NativeConnection.connect(await temporalConnectOptions(address, config.temporal.connection));
   onStop(() => workerConnection.close());
   const wan = await startWanWorker(config, { storage, workerConnection }, { log });
   onStop(() => wan.shutdown());
   wan.running.catch(fail);
+  await serveWorkerHealth(config, { checks: [temporalReachable(workerConnection.workflowService), workerPolling(wan.worker)], registry: createMetricsRegistry('wan'), log, onStop });
   log.info('wan worker polling', { taskQueue: config.queues.wan, model: wan.model.description, devices: config.wan.devices, loadSeconds: wan.loadSeconds });
 });

@@ -17,7 +17,7 @@ export async function deployReport<T>(script: string, args: string[]): Promise<{
     return { code: 0, report: JSON.parse(stdout) as T };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number' || !e.stdout) throw new Error(`${script} failed: ${e.stderr ?? String(err)}`);
+    if (typeof e.code !== 'number' || !e.stdout) throw new Error(`${script} failed: ${e.stderr ?? String(err)}`, { cause: err });
     return { code: e.code, report: JSON.parse(e.stdout) as T };
   }
 }
