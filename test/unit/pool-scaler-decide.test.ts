@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decide, desiredVms, type PoolVm } from '../../workflows/pool-scaler/decide.js';
 
-const limits = { gpusPerVm: 1, minVms: 0, maxVms: 4, cooldownSeconds: 300 };
+const limits = { gpusPerVm: 1, minVms: 0, maxVms: 4, cooldownSeconds: 300, scaleUpLooks: 1 };
 const vm = (name: string, renders = 0, status = 'RUNNING', currentAction = 'NONE'): PoolVm => ({ name, renders, status, currentAction });
 
 test('backlog on an empty pool scales up from zero to one VM per waiting task', () => {
@@ -50,4 +50,13 @@ test('booting or already-changing VMs are not deleted; with none idle the pool h
 test('it deletes no more VMs than the surplus', () => {
   const vms = [vm('a'), vm('b'), vm('c'), vm('d')];
   assert.deepEqual(decide({ backlog: 2, vms, targetSize: 4 }, limits, 1e6), { kind: 'delete', desired: 2, names: ['a', 'b'] });
+});
+
+test('with scaleUpLooks, a rise must persist: the group grows to the smallest size the last looks wanted', () => {
+  const confirm = { ...limits, scaleUpLooks: 2 };
+  const observation = { backlog: 3, vms: [], targetSize: 0 };
+  assert.deepEqual(decide(observation, confirm, 0, []), { kind: 'hold', desired: 3, reason: 'confirming a rise' });
+  assert.deepEqual(decide(observation, confirm, 0, [2]), { kind: 'resize', desired: 3, size: 2 });
+  // A one-look spike (a render counted in the backlog and as running) does not grow the group.
+  assert.deepEqual(decide({ backlog: 2, vms: [vm('a', 1), vm('b')], targetSize: 2 }, confirm, 0, [2]), { kind: 'hold', desired: 3, reason: 'confirming a rise' });
 });

@@ -4,7 +4,9 @@
  *
  *   demand  = tasks waiting in the pool's queue + renders running on the pool's VMs
  *   desired = ceil(demand / GPUs per VM), kept within [min, max]
- *   up:   resize to `desired` at once (a waiting job should not wait for a cooldown)
+ *   up:   resize to the smallest `desired` of the last `scaleUpLooks` looks: the backlog count
+ *         is approximate and lags a render's start by a moment, so one look can count a render
+ *         twice (still in the backlog and already running); a real rise persists
  *   down: only after `cooldownSeconds` without a change, and only by deleting VMs that are
  *         running, idle (no render) and not already being changed; never a resize down, which
  *         would let the group pick its own victims, renders and all
@@ -32,6 +34,8 @@ export interface PoolLimits {
   readonly minVms: number;
   readonly maxVms: number;
   readonly cooldownSeconds: number;
+  /** Consecutive looks that must want more VMs before the group grows (1: at once). */
+  readonly scaleUpLooks: number;
 }
 
 export type PoolDecision =
@@ -49,10 +53,16 @@ export function desiredVms(observation: PoolObservation, limits: PoolLimits): nu
   return Math.min(limits.maxVms, Math.max(limits.minVms, wanted));
 }
 
-export function decide(observation: PoolObservation, limits: PoolLimits, secondsSinceLastChange: number): PoolDecision {
+/** `earlierDesired`: what the previous looks wanted, oldest first (the workflow keeps them). */
+export function decide(observation: PoolObservation, limits: PoolLimits, secondsSinceLastChange: number, earlierDesired: readonly number[] = []): PoolDecision {
   const desired = desiredVms(observation, limits);
   const { targetSize } = observation;
-  if (desired > targetSize) return { kind: 'resize', desired, size: desired };
+  if (desired > targetSize) {
+    const looks = [...earlierDesired.slice(earlierDesired.length - (limits.scaleUpLooks - 1)), desired];
+    if (looks.length < limits.scaleUpLooks) return { kind: 'hold', desired, reason: 'confirming a rise' };
+    const size = Math.min(...looks);
+    return size > targetSize ? { kind: 'resize', desired, size } : { kind: 'hold', desired, reason: 'confirming a rise' };
+  }
   if (desired === targetSize) return { kind: 'hold', desired, reason: 'at the desired size' };
   if (secondsSinceLastChange < limits.cooldownSeconds) return { kind: 'hold', desired, reason: 'cooling down' };
   const idle = observation.vms
