@@ -58,6 +58,12 @@ const schema = z.object({
   TEMPORAL_TLS_KEY_FILE: optionalText,
   VIVID_METRICS_PORT: port.optional(),
   VIVID_WORKFLOW_BUNDLE: optionalText,
+  SCALER_POOLS: optionalText,
+  SCALER_PROJECT: optionalText,
+  SCALER_TASK_QUEUE: z.string().min(1).default('vivid-scaler-v1'),
+  SCALER_INTERVAL_SECONDS: positiveInt.max(3600).default(15),
+  SCALER_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  SCALER_SCALE_UP_LOOKS: positiveInt.max(20).default(2),
   CONTROL_TASK_QUEUE: z.string().min(1).default('vivid-control-v1'),
   WAN_TASK_QUEUE: z.string().min(1).default('vivid-wan-gpu-v1'),
   VEO_TASK_QUEUE: z.string().min(1).default('vivid-veo-v1'),
@@ -134,6 +140,8 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** VIVID_WORKFLOW_BUNDLE: a workflow bundle built ahead (images); unset: the control worker bundles at start. */
   readonly workflowBundle: string | undefined;
+  /** The GPU pool scaler (`workers/scaler-main.ts`). */
+  readonly scaler: ScalerConfig;
 }
 
 export interface TemporalConnectionConfig {
@@ -199,6 +207,27 @@ export interface VeoConfig {
   readonly baseUrl: string | undefined;
 }
 
+/** One GPU pool as the pool scaler sees it (SCALER_POOLS, written by Terraform). */
+const scalerPool = z.object({
+  name: z.string().min(1),
+  taskQueue: z.string().min(1),
+  region: z.string().min(1),
+  instanceGroupManager: z.string().min(1),
+  gpusPerVm: z.number().int().positive(),
+  minVms: z.number().int().min(0),
+  maxVms: z.number().int().positive(),
+});
+export type ScalerPool = z.output<typeof scalerPool>;
+
+export interface ScalerConfig {
+  readonly project: string | undefined;
+  readonly pools: readonly ScalerPool[];
+  readonly taskQueue: string;
+  readonly intervalSeconds: number;
+  readonly cooldownSeconds: number;
+  readonly scaleUpLooks: number;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -237,6 +266,31 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL,
     metricsPort: e.VIVID_METRICS_PORT,
     workflowBundle: e.VIVID_WORKFLOW_BUNDLE && path.resolve(e.VIVID_WORKFLOW_BUNDLE),
+    scaler: scalerConfig(e),
+  });
+}
+
+function scalerConfig(e: z.output<typeof schema>): ScalerConfig {
+  let pools: ScalerPool[] = [];
+  if (e.SCALER_POOLS) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(e.SCALER_POOLS);
+    } catch {
+      throw new ConfigError('Invalid configuration:\n  SCALER_POOLS: not JSON (a list of {name, taskQueue, region, instanceGroupManager, gpusPerVm, minVms, maxVms})');
+    }
+    const parsed = z.array(scalerPool).safeParse(raw);
+    if (!parsed.success) throw new ConfigError(`Invalid configuration:\n  SCALER_POOLS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    pools = parsed.data.filter((p) => p.maxVms >= p.minVms);
+    if (pools.length !== parsed.data.length) throw new ConfigError('Invalid configuration:\n  SCALER_POOLS: each pool needs minVms <= maxVms');
+  }
+  return Object.freeze({
+    project: e.SCALER_PROJECT,
+    pools: Object.freeze(pools),
+    taskQueue: e.SCALER_TASK_QUEUE,
+    intervalSeconds: e.SCALER_INTERVAL_SECONDS,
+    cooldownSeconds: e.SCALER_COOLDOWN_SECONDS,
+    scaleUpLooks: e.SCALER_SCALE_UP_LOOKS,
   });
 }
 
