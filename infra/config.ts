@@ -58,6 +58,8 @@ const schema = z.object({
   TEMPORAL_TLS_KEY_FILE: optionalText,
   VIVID_METRICS_PORT: port.optional(),
   VIVID_WORKFLOW_BUNDLE: optionalText,
+  VIVID_WORKER_DEPLOYMENT: z.string().trim().min(1).default('vivid-control'),
+  VIVID_BUILD_ID: optionalText,
   SCALER_POOLS: optionalText,
   SCALER_PROJECT: optionalText,
   SCALER_TASK_QUEUE: z.string().min(1).default('vivid-scaler-v1'),
@@ -140,6 +142,12 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** VIVID_WORKFLOW_BUNDLE: a workflow bundle built ahead (images); unset: the control worker bundles at start. */
   readonly workflowBundle: string | undefined;
+  /**
+   * Temporal worker versioning of the control worker: with a build id, it joins deployment
+   * `deploymentName` as version `buildId` and runs videoJob PINNED (a job finishes on the code it
+   * started on). Unset: unversioned (npm start, tests).
+   */
+  readonly controlVersioning: { readonly deploymentName: string; readonly buildId: string } | undefined;
   /** The GPU pool scaler (`workers/scaler-main.ts`). */
   readonly scaler: ScalerConfig;
 }
@@ -266,6 +274,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL,
     metricsPort: e.VIVID_METRICS_PORT,
     workflowBundle: e.VIVID_WORKFLOW_BUNDLE && path.resolve(e.VIVID_WORKFLOW_BUNDLE),
+    controlVersioning: e.VIVID_BUILD_ID ? Object.freeze({ deploymentName: e.VIVID_WORKER_DEPLOYMENT, buildId: e.VIVID_BUILD_ID }) : undefined,
     scaler: scalerConfig(e),
   });
 }

@@ -10,7 +10,7 @@ export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).p
  * records (credits, job history). Engines run on their own queues and workers.
  */
 export async function createControlWorker(
-  config: Pick<Config, 'queues' | 'temporal'>,
+  config: Pick<Config, 'queues' | 'temporal'> & Partial<Pick<Config, 'controlVersioning'>>,
   runtime: Pick<Runtime, 'database' | 'workerConnection'>,
   /** A prebuilt bundle (production images, tests that start many workers); omitted: bundled at start. */
   workflowBundle?: WorkflowBundleOption,
@@ -21,5 +21,10 @@ export async function createControlWorker(
     taskQueue: config.queues.control,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createControlActivities({ db: runtime.database.db }),
+    // A job stays on the worker version it started on; new versions take new jobs once made current
+    // (docs/runbook.md, "Roll a new version").
+    ...(config.controlVersioning
+      ? { workerDeploymentOptions: { version: config.controlVersioning, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }
+      : {}),
   });
 }
