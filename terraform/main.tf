@@ -133,11 +133,15 @@ module "control_worker" {
   service_account = module.identities.emails["control"]
   network_id      = module.network.network_id
   subnet_id       = module.network.subnet_id
-  env             = local.common_env
-  secret_env      = merge(local.temporal_secret_env, { DATABASE_URL = local.db_url_secret })
-  secret_files    = local.temporal_secret_files
-  instances       = var.control_instances
-  labels          = local.labels
+  # Worker versioning: each build joins the deployment; jobs stay PINNED to the build they started on.
+  env = merge(local.common_env, {
+    VIVID_WORKER_DEPLOYMENT = "${var.name}-control"
+    VIVID_BUILD_ID          = var.control_build_id
+  })
+  secret_env   = merge(local.temporal_secret_env, { DATABASE_URL = local.db_url_secret })
+  secret_files = local.temporal_secret_files
+  instances    = var.control_instances
+  labels       = local.labels
 }
 
 module "veo_worker" {

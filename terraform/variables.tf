@@ -97,6 +97,16 @@ variable "images" {
   }
 }
 
+variable "control_build_id" {
+  description = "Build id of the control image (e.g. the git commit): the control worker's Temporal worker-deployment version. Make it current after a rollout (docs/runbook.md)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]{1,255}$", var.control_build_id))
+    error_message = "control_build_id must be 1-255 letters, digits, dots, hyphens or underscores."
+  }
+}
+
 variable "temporal" {
   description = "How every process reaches Temporal: address (host:port; Temporal Cloud: <ns>.<acct>.tmprl.cloud:7233 or the regional API-key endpoint), namespace, and auth: none (a private self-hosted frontend), api_key or mtls."
   type = object({
