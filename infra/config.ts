@@ -57,6 +57,7 @@ const schema = z.object({
   TEMPORAL_TLS_CERT_FILE: optionalText,
   TEMPORAL_TLS_KEY_FILE: optionalText,
   VIVID_METRICS_PORT: port.optional(),
+  VIVID_TEMPORAL_METRICS_PORT: port.optional(),
   VIVID_WORKFLOW_BUNDLE: optionalText,
   VIVID_WORKER_DEPLOYMENT: z.string().trim().min(1).default('vivid-control'),
   VIVID_BUILD_ID: optionalText,
@@ -140,6 +141,8 @@ export interface Config {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** VIVID_METRICS_PORT: a worker's /healthz, /readyz and /metrics; unset: none (the API serves them on its own port). */
   readonly metricsPort: number | undefined;
+  /** VIVID_TEMPORAL_METRICS_PORT: the Temporal SDK's own Prometheus exporter (its Rust core serves it); unset: off. */
+  readonly temporalMetricsPort: number | undefined;
   /** VIVID_WORKFLOW_BUNDLE: a workflow bundle built ahead (images); unset: the control worker bundles at start. */
   readonly workflowBundle: string | undefined;
   /**
@@ -273,6 +276,7 @@ export function loadConfig(env: Env = process.env): Config {
     wan: wanConfig(e, dataDir),
     logLevel: e.LOG_LEVEL,
     metricsPort: e.VIVID_METRICS_PORT,
+    temporalMetricsPort: e.VIVID_TEMPORAL_METRICS_PORT,
     workflowBundle: e.VIVID_WORKFLOW_BUNDLE && path.resolve(e.VIVID_WORKFLOW_BUNDLE),
     controlVersioning: e.VIVID_BUILD_ID ? Object.freeze({ deploymentName: e.VIVID_WORKER_DEPLOYMENT, buildId: e.VIVID_BUILD_ID }) : undefined,
     scaler: scalerConfig(e),

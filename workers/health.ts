@@ -1,3 +1,4 @@
+import { Runtime } from '@temporalio/worker';
 import type { Registry } from 'prom-client';
 import type { Config } from '../infra/config.js';
 import { startHealthServer, type ReadinessCheck } from '../infra/observability/health-server.js';
@@ -13,4 +14,13 @@ export async function serveWorkerHealth(
   const server = await startHealthServer({ host: config.http.host, port: config.metricsPort, checks: parts.checks, registry: parts.registry });
   parts.onStop(() => server.close());
   parts.log.info('health and metrics listening', { url: server.url, paths: ['/healthz', '/readyz', '/metrics'] });
+}
+
+/**
+ * The Temporal SDK's metrics (task latencies, slots, polls, sticky cache) on their own port: the
+ * SDK's core exports them itself. Must run before the process opens any Temporal connection.
+ */
+export function installTemporalMetrics(config: Pick<Config, 'temporalMetricsPort' | 'http'>): void {
+  if (config.temporalMetricsPort === undefined) return;
+  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.http.host}:${config.temporalMetricsPort}` } } } });
 }

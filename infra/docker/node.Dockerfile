@@ -51,8 +51,9 @@ CMD ["workers/api-main.ts"]
 
 FROM runtime AS control
 ENV VIVID_METRICS_PORT=9464 \
+    VIVID_TEMPORAL_METRICS_PORT=9465 \
     VIVID_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js
-EXPOSE 9464
+EXPOSE 9464 9465
 USER 10001:10001
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "infra/docker/healthcheck.mjs", "9464"]
 CMD ["workers/control-main.ts"]
@@ -65,8 +66,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && python3 -m venv /app/.venv \
  && /app/.venv/bin/pip install --no-cache-dir imageio-ffmpeg==0.8.1
-ENV VIVID_METRICS_PORT=9464
-EXPOSE 9464
+ENV VIVID_METRICS_PORT=9464 \
+    VIVID_TEMPORAL_METRICS_PORT=9465
+EXPOSE 9464 9465
 USER 10001:10001
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "infra/docker/healthcheck.mjs", "9464"]
 CMD ["workers/veo-main.ts"]

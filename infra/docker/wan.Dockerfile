@@ -45,9 +45,10 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     VIVID_DATA_DIR=/data \
     VIVID_METRICS_PORT=9464 \
+    VIVID_TEMPORAL_METRICS_PORT=9465 \
     WAN_DEVICES=auto \
     METADATA_SERVER_DETECTION=assume-present
-EXPOSE 9464
+EXPOSE 9464 9465
 USER 10001:10001
 # Start-up syncs the weights and loads the model (minutes): /healthz answers once it polls.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30m --retries=3 CMD ["node", "infra/docker/healthcheck.mjs", "9464"]

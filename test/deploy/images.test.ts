@@ -18,6 +18,7 @@ import { searchAttributes } from '../../workflows/messages.js';
 import { openTestPostgres, type ThrowawayPostgres } from '../support/databases.js';
 import { deployPython, deployReport, hadolint, root, type CheckovReport } from '../support/deploy-tools.js';
 import { readDockerfile, type ImageStage } from '../support/dockerfile.js';
+import { waitUntil } from '../support/http.js';
 import { spawnAndWait } from '../support/spawn-and-wait.js';
 
 const run = promisify(execFile);
@@ -106,12 +107,14 @@ async function runImage(file: string, name: string, extraEnv: Record<string, str
   const imagePort = s.env.VIVID_METRICS_PORT ?? s.env.PORT;
   assert.ok(imagePort && s.cmd && s.entrypoint && s.healthcheck);
   const port = String(await findFreePort());
+  const temporalMetricsPort = String(await findFreePort());
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: scratch,
     ...s.env,
     ...(s.env.VIVID_METRICS_PORT ? { VIVID_METRICS_PORT: port } : { PORT: port }),
     ...(s.env.VIVID_WORKFLOW_BUNDLE ? { VIVID_WORKFLOW_BUNDLE: bundlePath } : {}),
+    ...(s.env.VIVID_TEMPORAL_METRICS_PORT ? { VIVID_TEMPORAL_METRICS_PORT: temporalMetricsPort } : {}),
     VIVID_DATA_DIR: await mkdtemp(path.join(scratch, `${name}-data-`)),
     TEMPORAL_ADDRESS: temporal.address,
     METADATA_SERVER_DETECTION: 'none',
@@ -133,6 +136,10 @@ async function runImage(file: string, name: string, extraEnv: Record<string, str
     assert.ok(Object.values(body.checks).every((r) => r === 'ok'), JSON.stringify(body));
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     assert.match(metrics, /^vivid_process_cpu_seconds_total\{component="/m);
+    if (s.env.VIVID_TEMPORAL_METRICS_PORT) {
+      // The SDK's own exporter: its workers' poll and slot metrics.
+      await waitUntil('Temporal SDK metrics', async () => /temporal_worker_task_slots_available/.test(await (await fetch(`http://127.0.0.1:${temporalMetricsPort}/metrics`)).text()), 15_000);
+    }
   } finally {
     await service.stop();
   }
