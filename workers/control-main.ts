@@ -1,5 +1,6 @@
 /** The control worker alone: job workflows and their bookkeeping (`npm run worker:control`). */
 import { databaseReachable, temporalReachable, workerPolling } from '../infra/observability/readiness.js';
+import { activityMetrics } from '../infra/observability/activity-metrics.js';
 import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
 import { createControlWorker } from './control-worker.js';
 import { installTemporalMetrics, serveWorkerHealth } from './health.js';
@@ -12,7 +13,8 @@ await runService('control worker', async (config, log, onStop, fail) => {
   const runtime = await openRuntime(config, requireTemporalAddress(config, 'The control worker'));
   onStop(() => runtime.close());
   const bundle = prebuiltWorkflowBundle(config.workflowBundle);
-  const worker = await createControlWorker(config, runtime, bundle);
+  const registry = createMetricsRegistry('control');
+  const worker = await createControlWorker(config, runtime, bundle, { activity: [activityMetrics(registry)] });
   const running = worker.run();
   onStop(async () => {
     worker.shutdown();
@@ -21,7 +23,7 @@ await runService('control worker', async (config, log, onStop, fail) => {
   running.catch(fail);
   await serveWorkerHealth(config, {
     checks: [temporalReachable(runtime.workerConnection.workflowService), databaseReachable(runtime.database.db), workerPolling(worker)],
-    registry: createMetricsRegistry('control'),
+    registry,
     log,
     onStop,
   });

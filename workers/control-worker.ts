@@ -1,4 +1,4 @@
-import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type WorkerInterceptors, type WorkflowBundleOption } from '@temporalio/worker';
 import { createControlActivities } from '../activities/index.js';
 import type { Config } from '../infra/config.js';
 import type { Runtime } from './runtime.js';
@@ -14,6 +14,8 @@ export async function createControlWorker(
   runtime: Pick<Runtime, 'database' | 'workerConnection'>,
   /** A prebuilt bundle (production images, tests that start many workers); omitted: bundled at start. */
   workflowBundle?: WorkflowBundleOption,
+  /** e.g. the activity metrics (infra/observability/activity-metrics.ts). */
+  interceptors?: WorkerInterceptors,
 ): Promise<Worker> {
   return Worker.create({
     connection: runtime.workerConnection,
@@ -21,6 +23,7 @@ export async function createControlWorker(
     taskQueue: config.queues.control,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createControlActivities({ db: runtime.database.db }),
+    ...(interceptors ? { interceptors } : {}),
     // A job stays on the worker version it started on; new versions take new jobs once made current
     // (docs/runbook.md, "Roll a new version").
     ...(config.controlVersioning

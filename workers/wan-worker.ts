@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerInterceptors } from '@temporalio/worker';
 import { createWanActivities } from '../activities/wan.js';
 import type { Config } from '../infra/config.js';
 import { prepareWanModel, type PreparedModel } from '../infra/engines/wan/model-source.js';
@@ -34,7 +34,7 @@ export interface WanWorkerOptions {
  */
 export async function startWanWorker(
   config: Pick<Config, 'queues' | 'temporal' | 'wan' | 'dataDir' | 'storage'>,
-  deps: { readonly storage: ObjectStorage; readonly workerConnection: NativeConnection },
+  deps: { readonly storage: ObjectStorage; readonly workerConnection: NativeConnection; readonly interceptors?: WorkerInterceptors },
   options: WanWorkerOptions = {},
 ): Promise<WanWorker> {
   const { log } = options;
@@ -71,6 +71,7 @@ export async function startWanWorker(
       maxHeartbeatThrottleInterval: '1 second',
       defaultHeartbeatThrottleInterval: '1 second',
       shutdownGraceTime: `${config.wan.shutdownGraceSeconds} seconds`,
+      ...(deps.interceptors ? { interceptors: deps.interceptors } : {}),
     });
   } catch (err) {
     await runtimes.close();
