@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
+import { countRequest } from '../infra/db/request-counts.js';
 import type { Registry } from 'prom-client';
 import type { Database } from '../infra/db/types.js';
 import type { Logger } from '../infra/log/logger.js';
@@ -9,6 +10,7 @@ import type { ObjectStorage } from '../infra/storage/object-storage.js';
 import type { MediaUrlSigner } from '../infra/storage/url-signing.js';
 import { errorHandler } from './errors.js';
 import type { JobQueue } from './job-queue.js';
+import type { WebhookSettings } from './routes/generate.js';
 import { authenticate, type AuthState, type KeyResolver } from './middleware/authenticate.js';
 import { httpMetrics } from './middleware/http-metrics.js';
 import { rateLimit } from './middleware/rate-limit.js';
@@ -34,6 +36,9 @@ export interface AppDeps {
     readonly maxImageBytes: number;
     readonly videoUrlTtlSeconds: number;
     readonly rateLimitPerMinute: number;
+    /** Jobs one account may have PROCESSING at once; 0: no limit. */
+    readonly maxJobsInFlight: number;
+    readonly webhooks: WebhookSettings;
     readonly engineQueues: { readonly wan: string; readonly veo: string };
     readonly veoPollIntervalSeconds: number;
     readonly veoDeadlineSeconds: number;
@@ -73,12 +78,12 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   const { settings } = deps;
   const api = new Router<AuthState>({ prefix: '/api/v1' });
   api.use(authenticate({ resolve: deps.resolveApiKey }));
-  api.use(rateLimit({ perMinute: settings.rateLimitPerMinute }));
+  api.use(rateLimit({ perMinute: settings.rateLimitPerMinute, count: (subject, windowSeconds) => countRequest(deps.db, subject, windowSeconds) }));
   for (const resource of [
-    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel }),
+    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel, maxJobsInFlight: settings.maxJobsInFlight, webhooks: settings.webhooks }),
     statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
-    usageRoutes({ db: deps.db }),
+    usageRoutes({ db: deps.db, limits: { requestsPerMinute: settings.rateLimitPerMinute, jobsInFlight: settings.maxJobsInFlight } }),
   ]) {
     api.use(resource.routes(), resource.allowedMethods());
   }

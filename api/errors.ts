@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
+import { isDependencyUnavailable } from './dependency-errors.js';
 
 /** An error whose message is meant for the client, with the status it maps to. */
 export class ApiError extends Error {
@@ -9,6 +10,8 @@ export class ApiError extends Error {
     message: string,
     readonly headers: Record<string, string> = {},
     cause?: unknown,
+    /** A stable, machine-readable name for the error, sent beside the message when set. */
+    readonly code?: string,
   ) {
     super(message, { cause });
   }
@@ -36,7 +39,7 @@ export function errorHandler(log: (message: string, err: unknown) => void): Midd
         if (err.status >= 500) log(`${err.status} on ${ctx.method} ${ctx.path}`, err.cause ?? err);
         ctx.status = err.status;
         ctx.set(err.headers);
-        ctx.body = { error: err.message };
+        ctx.body = err.code ? { error: err.message, code: err.code } : { error: err.message };
         return;
       }
       // Koa's own client errors (bad JSON, ctx.throw) carry `expose` and a 4xx status.
@@ -44,6 +47,13 @@ export function errorHandler(log: (message: string, err: unknown) => void): Midd
       if (typeof status === 'number' && status >= 400 && status < 500 && (err as { expose?: boolean }).expose) {
         ctx.status = status;
         ctx.body = { error: (err as Error).message };
+        return;
+      }
+      if (isDependencyUnavailable(err)) {
+        log(`503 on ${ctx.method} ${ctx.path}: a dependency is unavailable`, err);
+        ctx.status = 503;
+        ctx.set('Retry-After', '5');
+        ctx.body = { error: 'The service is briefly unavailable (a database or queue is restarting). Try again shortly.' };
         return;
       }
       log(`unhandled error on ${ctx.method} ${ctx.path}`, err);

@@ -1,7 +1,8 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { defaultPayloadConverter, TypedSearchAttributes } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { jobProgressQuery, searchAttributes, videoJobWorkflowType, type JobProgress, type VideoJobInput } from '../workflows/messages.js';
+import { cancelJobUpdate, cancelTooLateFailureType, jobProgressQuery, searchAttributes, videoJobWorkflowType, type JobProgress, type VideoJobInput } from '../workflows/messages.js';
 import { refineProgress, type PendingActivity } from './live-progress.js';
 
 /** The API's view of Temporal: start a job's workflow, read its live state, cancel it. */
@@ -9,9 +10,11 @@ export interface JobQueue {
   start(input: VideoJobInput): Promise<void>;
   /** Null when the workflow cannot answer right now (no control worker running, say). */
   progress(jobId: string): Promise<JobProgress | null>;
-  /** False when the workflow had already finished. */
-  cancel(jobId: string): Promise<boolean>;
+  /** 'too_late' once the job's video is stored and it is finalizing. */
+  cancel(jobId: string): Promise<CancelAnswer>;
 }
+
+export type CancelAnswer = 'requested' | 'finished' | 'too_late';
 
 export interface TemporalJobQueueOptions {
   readonly taskQueue: string;
@@ -21,11 +24,14 @@ export interface TemporalJobQueueOptions {
    * through the Temporal server to the control worker, so many pollers of one job share it.
    */
   readonly progressTtlMs?: number;
+  /** How long a cancel waits for the workflow's own answer before leaving Temporal a request. */
+  readonly cancelTimeoutMs?: number;
 }
 
 export function temporalJobQueue(client: Client, options: TemporalJobQueueOptions): JobQueue {
   const queryTimeoutMs = options.queryTimeoutMs ?? 1000;
   const progressTtlMs = options.progressTtlMs ?? 1000;
+  const cancelTimeoutMs = options.cancelTimeoutMs ?? 5000;
   const recent = new Map<string, { at: number; answer: Promise<JobProgress | null> }>();
 
   const ask = async (jobId: string): Promise<JobProgress | null> => {
@@ -66,15 +72,29 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
       return answer;
     },
     async cancel(jobId) {
+      const handle = client.workflow.getHandle(jobId);
       try {
-        const handle = client.workflow.getHandle(jobId);
+        // The workflow answers for itself, so a cancel cannot slip in once finalizing has begun.
+        await client.withDeadline(Date.now() + cancelTimeoutMs, () => handle.executeUpdate(cancelJobUpdate));
+        recent.delete(jobId);
+        return 'requested';
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return 'finished';
+        const tooLate = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === cancelTooLateFailureType;
+        if (tooLate) return 'too_late';
+        // A job started before the update existed has no handler, and a workflow whose worker is
+        // away cannot answer: Temporal's own cancel request reaches either, and a workflow that
+        // is already finalizing ignores it.
+        if (!(err instanceof WorkflowUpdateFailedError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw err;
+      }
+      try {
         const { status } = await handle.describe();
-        if (status.name !== 'RUNNING') return false;
+        if (status.name !== 'RUNNING') return 'finished';
         await handle.cancel();
         recent.delete(jobId);
-        return true;
+        return 'requested';
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return false;
+        if (err instanceof WorkflowNotFoundError) return 'finished';
         throw err;
       }
     },

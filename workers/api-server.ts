@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.js';
 import { temporalJobQueue } from '../api/job-queue.js';
 import type { Config } from '../infra/config.js';
-import { findAccountIdByApiKey } from '../infra/db/api-keys.js';
+import { findApiKeyOwner } from '../infra/db/api-keys.js';
 import type { Logger } from '../infra/log/logger.js';
 import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
 import { databaseReachable, temporalReachable } from '../infra/observability/readiness.js';
@@ -14,13 +14,13 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export async function startApiServer(config: Config, runtime: Runtime, log: Logger, listen = config.http): Promise<RunningApi> {
+export async function startApiServer(config: Config, runtime: Pick<Runtime, 'database' | 'storage' | 'mediaSigner' | 'client'>, log: Logger, listen = config.http): Promise<RunningApi> {
   const { db } = runtime.database;
   const app = createApp({
     db,
     storage: runtime.storage,
     jobs: temporalJobQueue(runtime.client, { taskQueue: config.queues.control }),
-    resolveApiKey: (key) => findAccountIdByApiKey(db, key),
+    resolveApiKey: (key) => findApiKeyOwner(db, key),
     log,
     mediaSigner: runtime.mediaSigner,
     readiness: [databaseReachable(db), temporalReachable(runtime.client.workflowService)],
@@ -29,6 +29,8 @@ export async function startApiServer(config: Config, runtime: Runtime, log: Logg
       maxImageBytes: config.maxImageBytes,
       videoUrlTtlSeconds: config.videoUrlTtlSeconds,
       rateLimitPerMinute: config.rateLimitPerMinute,
+      maxJobsInFlight: config.maxJobsInFlight,
+      webhooks: config.webhooks,
       engineQueues: { wan: config.queues.wan, veo: config.queues.veo },
       veoPollIntervalSeconds: config.veoPollIntervalSeconds,
       veoDeadlineSeconds: config.veoDeadlineSeconds,

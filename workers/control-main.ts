@@ -4,6 +4,7 @@ import { activityMetrics } from '../infra/observability/activity-metrics.js';
 import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
 import { createControlWorker } from './control-worker.js';
 import { installTemporalMetrics, serveWorkerHealth } from './health.js';
+import { startOrphanedJobSweeper } from './orphaned-jobs.js';
 import { openRuntime } from './runtime.js';
 import { requireTemporalAddress, runService } from './service.js';
 import { prebuiltWorkflowBundle } from './workflow-bundle.js';
@@ -21,6 +22,8 @@ await runService('control worker', async (config, log, onStop, fail) => {
     await running;
   });
   running.catch(fail);
+  const sweeper = startOrphanedJobSweeper({ db: runtime.database.db, client: runtime.client, log, graceSeconds: config.orphanedJobGraceSeconds });
+  onStop(() => sweeper.stop());
   await serveWorkerHealth(config, {
     checks: [temporalReachable(runtime.workerConnection.workflowService), databaseReachable(runtime.database.db), workerPolling(worker)],
     registry,

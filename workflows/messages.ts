@@ -4,7 +4,7 @@
  * code only, so the workflow bundle can import it.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 
 export type ModelId = 'wan2.1' | 'veo3.1';
 
@@ -61,6 +61,21 @@ export interface VideoJobInput {
   readonly pollIntervalSeconds: number;
   /** Seconds a Veo operation may run from its submission; absent in jobs started before it existed: 30 minutes. */
   readonly veoDeadlineSeconds?: number;
+  /** True when the API charged the cost with the job's record; absent in older jobs, whose workflow reserves it. */
+  readonly creditsReserved?: boolean;
+  /** Present when the client gave a webhook_url (the URL itself is in the job's delivery record). */
+  readonly webhook?: { readonly retryIntervalSeconds: number };
+}
+
+export interface JobWebhookInput {
+  readonly jobId: string;
+  /** Wait before the first retry; each later one doubles, up to an hour. */
+  readonly retryIntervalSeconds: number;
+}
+
+/** The delivery workflow of a job's webhook: one per job, so its id follows from the job's. */
+export function jobWebhookWorkflowId(jobId: string): string {
+  return `${jobId}-webhook`;
 }
 
 /** What every engine hands back: keys of objects it has already written to storage. */
@@ -120,6 +135,14 @@ export interface JobProgress {
 }
 
 export const jobProgressQuery = defineQuery<JobProgress>('jobProgress');
+
+/**
+ * Asks the job to stop. The workflow itself decides, so the answer is never stale: accepted
+ * before the video is stored (the job ends FAILED, refunded); refused with
+ * `cancelTooLateFailureType` from finalizing on (the job ends COMPLETED, charged).
+ */
+export const cancelJobUpdate = defineUpdate<void>('cancelJob');
+export const cancelTooLateFailureType = 'CancelTooLate';
 
 export const searchAttributes = {
   model: defineSearchAttributeKey('VividModel', SearchAttributeType.KEYWORD),

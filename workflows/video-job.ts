@@ -2,19 +2,26 @@ import {
   ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   isCancellation,
   log,
+  ParentClosePolicy,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
+  startChild,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ControlActivities } from '../activities/index.js';
+import { jobWebhook } from './job-webhook.js';
 import {
+  cancelJobUpdate,
+  cancelTooLateFailureType,
   jobProgressQuery,
+  jobWebhookWorkflowId,
   searchAttributes,
   type EngineActivities,
   type EngineOutput,
@@ -33,23 +40,53 @@ const control = proxyLocalActivities<ControlActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
 
+/**
+ * Finalizing as an ordinary activity: while it runs, the workflow is free to answer a cancelJob
+ * update (a running local activity would hold the answer back until it finished).
+ */
+const finalizer = proxyActivities<ControlActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
 const DEFAULT_VEO_DEADLINE_SECONDS = 30 * 60;
 
 export class InsufficientCreditsFailure {
   static readonly type = 'InsufficientCredits';
 }
 
+/** Until the engine's video is stored, a cancel stops the job; from finalizing on it is too late. */
+const CANCELLABLE_STAGES: ReadonlySet<JobStage> = new Set(['reserving_credits', 'queued', 'rendering']);
+
 /**
- * One video job, from credit reservation to a finished record. The workflow id is the job id.
- * Whatever ends the job early — an engine error, too few credits, a cancellation — refunds
- * what was reserved exactly once and records the failure.
+ * One video job, from credits to a finished record. The workflow id is the job id. Whatever
+ * ends the job early — an engine error, too few credits, a cancellation — refunds what was
+ * reserved exactly once and records the failure. Once the video is stored, the job completes:
+ * a cancel is refused, so a delivered video is always charged and never refunded.
  */
 export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
-  let progress: JobProgress = { stage: 'reserving_credits', progress: 0, operationName: null };
+  let progress: JobProgress = { stage: input.creditsReserved ? 'queued' : 'reserving_credits', progress: 0, operationName: null };
   const setStage = (stage: JobStage, fraction = progress.progress): void => {
     progress = { ...progress, stage, progress: fraction };
   };
   setHandler(jobProgressQuery, () => progress);
+  // The job's own scope, so an accepted cancelJob stops exactly the work before finalizing.
+  const work = new CancellationScope();
+  let cancelAccepted = false;
+  setHandler(
+    cancelJobUpdate,
+    () => {
+      cancelAccepted = true;
+      work.cancel();
+    },
+    {
+      validator: () => {
+        if (!CANCELLABLE_STAGES.has(progress.stage)) {
+          throw ApplicationFailure.nonRetryable(`The job is ${progress.stage}: too late to cancel.`, cancelTooLateFailureType);
+        }
+      },
+    },
+  );
   upsertSearchAttributes([
     { key: searchAttributes.model, value: input.engine.model },
     { key: searchAttributes.account, value: input.accountId },
@@ -57,21 +94,34 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
   ]);
 
   try {
-    const reservation = await control.reserveCredits({ jobId: input.jobId, accountId: input.accountId, amount: input.cost });
-    if (!reservation.reserved) {
-      throw ApplicationFailure.nonRetryable(
-        `Not enough credits: this job costs ${input.cost} and ${reservation.balance} remain.`,
-        InsufficientCreditsFailure.type,
-      );
-    }
-    setStage('queued', 0.05);
-    const output = await runEngine(input, (stage, fraction, operationName) => {
-      progress = { stage, progress: fraction, operationName: operationName ?? progress.operationName };
+    const output = await work.run(async () => {
+      // Jobs submitted since the API charges at submit carry the flag; older ones reserve here.
+      if (!input.creditsReserved) {
+        const reservation = await control.reserveCredits({ jobId: input.jobId, accountId: input.accountId, amount: input.cost });
+        if (!reservation.reserved) {
+          throw ApplicationFailure.nonRetryable(
+            `Not enough credits: this job costs ${input.cost} and ${reservation.balance} remain.`,
+            InsufficientCreditsFailure.type,
+          );
+        }
+      }
+      setStage('queued', 0.05);
+      return runEngine(input, (stage, fraction, operationName) => {
+        progress = { stage, progress: fraction, operationName: operationName ?? progress.operationName };
+      });
     });
+    // The engine's answer and an accepted cancel can land together; the client was told it stops.
+    if (cancelAccepted) throw new CancelledFailure('The job was cancelled.');
     setStage('finalizing', 0.95);
-    await control.finalizeJob({ jobId: input.jobId, output });
+    if (patched('finalize-despite-cancel')) {
+      // The video is stored: a cancel request from here on (Temporal's own, say) changes nothing.
+      await CancellationScope.nonCancellable(() => finalizer.finalizeJob({ jobId: input.jobId, output }));
+    } else {
+      await control.finalizeJob({ jobId: input.jobId, output });
+    }
     setStage('completed', 1);
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'COMPLETED' }]);
+    await CancellationScope.nonCancellable(() => startWebhook(input));
     return output;
   } catch (err) {
     const message = failureMessage(err);
@@ -84,8 +134,23 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     });
     setStage('failed');
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'FAILED' }]);
+    await CancellationScope.nonCancellable(() => startWebhook(input));
     throw err;
   }
+}
+
+/**
+ * Hands the job's webhook to a delivery workflow of its own, once the record is final. ABANDON:
+ * the job closes now, whatever the receiver does (workflows/job-webhook.ts says why).
+ * Patched: jobs started before webhooks existed replay without the extra command (test/replay).
+ */
+async function startWebhook(input: VideoJobInput): Promise<void> {
+  if (!input.webhook || !patched('job-webhook')) return;
+  await startChild(jobWebhook, {
+    workflowId: jobWebhookWorkflowId(input.jobId),
+    args: [{ jobId: input.jobId, retryIntervalSeconds: input.webhook.retryIntervalSeconds }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
 }
 
 type StageReporter = (stage: JobStage, fraction: number, operationName?: string) => void;

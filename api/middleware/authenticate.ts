@@ -3,9 +3,11 @@ import { ApiError } from '../errors.js';
 
 export interface AuthState {
   accountId: string;
+  /** The API key the request came with: rate limits count per key. */
+  apiKeyId?: string;
 }
 
-export type KeyResolver = (apiKey: string) => Promise<string | null>;
+export type KeyResolver = (apiKey: string) => Promise<{ accountId: string; keyId: string } | null>;
 
 /**
  * Resolves `X-API-Key` to its account. Every request pays for this lookup, so results are
@@ -14,7 +16,7 @@ export type KeyResolver = (apiKey: string) => Promise<string | null>;
 export function authenticate(options: { resolve: KeyResolver; ttlMs?: number; maxEntries?: number }): Middleware<AuthState> {
   const ttlMs = options.ttlMs ?? 5000;
   const maxEntries = options.maxEntries ?? 10_000;
-  const cache = new Map<string, { accountId: string | null; expires: number }>();
+  const cache = new Map<string, { owner: { accountId: string; keyId: string } | null; expires: number }>();
 
   return async function authenticateApiKey(ctx, next) {
     const key = ctx.get('X-API-Key').trim();
@@ -22,12 +24,13 @@ export function authenticate(options: { resolve: KeyResolver; ttlMs?: number; ma
     const now = Date.now();
     let hit = cache.get(key);
     if (!hit || hit.expires < now) {
-      hit = { accountId: await options.resolve(key), expires: now + ttlMs };
+      hit = { owner: await options.resolve(key), expires: now + ttlMs };
       if (cache.size >= maxEntries) cache.clear();
       cache.set(key, hit);
     }
-    if (!hit.accountId) throw new ApiError(401, 'Invalid API key.');
-    ctx.state.accountId = hit.accountId;
+    if (!hit.owner) throw new ApiError(401, 'Invalid API key.');
+    ctx.state.accountId = hit.owner.accountId;
+    ctx.state.apiKeyId = hit.owner.keyId;
     await next();
   };
 }

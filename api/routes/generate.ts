@@ -1,15 +1,23 @@
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
-import { failJobRecord, insertJob } from '../../infra/db/jobs.js';
+import { refundJobCredits } from '../../infra/db/credits.js';
+import { claimIdempotencyKey, releaseIdempotencyKey } from '../../infra/db/idempotency-keys.js';
+import { recordJobWithReservation } from '../../infra/db/job-submission.js';
+import { failJobRecord } from '../../infra/db/jobs.js';
+import { insertWebhookDelivery } from '../../infra/db/webhook-deliveries.js';
 import type { Database } from '../../infra/db/types.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import type { VideoJobInput } from '../../workflows/messages.js';
 import { jobCost } from '../../workflows/pricing.js';
 import { ApiError, badRequest } from '../errors.js';
+import { readIdempotencyKey, requestFingerprint } from '../idempotency-key.js';
 import { createJobIdGenerator } from '../job-ids.js';
 import type { JobQueue } from '../job-queue.js';
 import type { AuthState } from '../middleware/authenticate.js';
-import { FieldError, parseGenerateFields } from '../schemas/generate.js';
+import { JOBS_POLICY, withRateLimitPolicies } from '../rate-limit-headers.js';
+import { FieldError, parseGenerateRequest } from '../schemas/generate.js';
+import type { WebhookTargetPolicy } from '../schemas/webhook-url.js';
+import { decodeFailure } from '../upload/decode-image.js';
 import { probeImage } from '../upload/image-probe.js';
 import { receiveImage } from '../upload/receive-image.js';
 
@@ -22,10 +30,23 @@ export interface GenerateDeps {
   readonly veoPollIntervalSeconds: number;
   readonly veoDeadlineSeconds: number;
   readonly veoModel?: string | undefined;
+  /** Jobs one account may have PROCESSING at once; 0: no limit. */
+  readonly maxJobsInFlight: number;
+  readonly webhooks: WebhookSettings;
 }
+
+export interface WebhookSettings extends WebhookTargetPolicy {
+  /** Wait before a failed delivery's first retry (the workflow doubles it). */
+  readonly retryIntervalSeconds: number;
+}
+
+/** A job in flight ends in seconds to minutes: a short wait, then the client tries again. */
+const JOBS_RETRY_AFTER_SECONDS = 10;
 
 const MIN_SIDE = 64;
 const MAX_SIDE = 8192;
+/** libvips refuses to decode more than this before it allocates anything (decompression bombs). */
+const MAX_PIXELS = MAX_SIDE * MAX_SIDE;
 
 export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
   const router = new Router<AuthState>();
@@ -34,12 +55,17 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
   router.post('/generate', async (ctx) => {
     const jobId = nextJobId();
     const inputKey = `jobs/${jobId}/input`;
+    const accountId = ctx.state.accountId;
+    const idempotencyKey = readIdempotencyKey(ctx);
     if (!ctx.is('multipart/form-data')) {
       throw badRequest('No image file provided (send the request as multipart/form-data with an `image` file).');
     }
-    const { fields, image } = await receiveImage(ctx, { storage: deps.storage, key: inputKey, maxBytes: deps.maxImageBytes });
+    const { fields, image } = await receiveImage(ctx, { storage: deps.storage, key: inputKey, maxBytes: deps.maxImageBytes, hash: idempotencyKey !== undefined });
+    // Until the job is recorded, every way out leaves nothing stored.
+    const discardUpload = () => deps.storage.delete(inputKey).catch(() => {});
 
     let input: VideoJobInput;
+    let webhookUrl: string | null;
     try {
       if (!image || image.size === 0) throw new FieldError('No image file provided');
       const probe = probeImage(image.head);
@@ -47,42 +73,96 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
       if (Math.min(probe.width, probe.height) < MIN_SIDE || Math.max(probe.width, probe.height) > MAX_SIDE) {
         throw new FieldError(`Invalid parameter 'image': ${probe.width}×${probe.height} is outside ${MIN_SIDE}–${MAX_SIDE} pixels a side.`);
       }
-      const engine = parseGenerateFields(fields, { veoModel: deps.veoModel });
+      const request = parseGenerateRequest(fields, { veoModel: deps.veoModel, webhookPolicy: deps.webhooks });
+      const engine = request.engine;
+      webhookUrl = request.webhookUrl;
+      const undecodable = await decodeFailure(deps.storage, inputKey, MAX_PIXELS);
+      if (undecodable) throw new FieldError(`Invalid parameter 'image': the file ${undecodable}.`);
       input = {
         jobId,
-        accountId: ctx.state.accountId,
+        accountId,
         image: { key: inputKey, contentType: probe.contentType, width: probe.width, height: probe.height },
         engine,
         cost: jobCost(engine),
         engineQueue: engine.model === 'wan2.1' ? deps.engineQueues.wan : deps.engineQueues.veo,
         pollIntervalSeconds: deps.veoPollIntervalSeconds,
         veoDeadlineSeconds: deps.veoDeadlineSeconds,
+        ...(webhookUrl ? { webhook: { retryIntervalSeconds: deps.webhooks.retryIntervalSeconds } } : {}),
+        creditsReserved: true,
       };
     } catch (err) {
-      await deps.storage.delete(inputKey).catch(() => {});
+      await discardUpload();
       if (err instanceof FieldError) throw badRequest(err.message);
       throw err;
     }
 
-    // The record comes first, so a job the queue accepted is never missing from history.
-    await insertJob(deps.db, {
-      id: jobId,
-      accountId: input.accountId,
-      model: input.engine.model,
-      prompt: input.engine.params.prompt,
-      params: { ...input.engine.params, image: input.image },
-      cost: input.cost,
-      inputKey,
-    });
+    let claim: { key: string; claimedAt: Date } | undefined;
+    if (idempotencyKey !== undefined) {
+      const fingerprint = requestFingerprint(fields, image?.sha256);
+      const answer = await claimIdempotencyKey(deps.db, { accountId, key: idempotencyKey, fingerprint }).catch(async (err: unknown) => {
+        await discardUpload();
+        throw err;
+      });
+      if (answer.kind !== 'claimed') {
+        await discardUpload();
+        if (answer.kind === 'mismatch') throw new ApiError(422, `This Idempotency-Key was already used for a different request; send a new key for a new request.`, {}, undefined, 'idempotency_key_reused');
+        if (answer.kind === 'in_progress') throw new ApiError(409, 'A request with this Idempotency-Key is still being accepted; retry shortly.', { 'Retry-After': '1' }, undefined, 'idempotency_key_in_progress');
+        ctx.status = answer.statusCode;
+        ctx.set('Idempotent-Replayed', 'true');
+        ctx.body = answer.response;
+        return;
+      }
+      claim = { key: idempotencyKey, claimedAt: answer.claimedAt };
+    }
+    const release = async () => {
+      if (claim) await releaseIdempotencyKey(deps.db, { accountId, ...claim }).catch(() => {});
+    };
+
+    const accepted = { message: 'Generation job accepted.', job_id: jobId, model: input.engine.model, cost: input.cost };
+    let outcome;
+    try {
+      // The record and its charge come first, so a job the queue accepted is never missing from history.
+      outcome = await recordJobWithReservation(
+        deps.db,
+        { id: jobId, accountId, model: input.engine.model, prompt: input.engine.params.prompt, params: { ...input.engine.params, image: input.image }, cost: input.cost, inputKey },
+        {
+          ...(claim ? { idempotency: { accountId, ...claim, response: accepted } } : {}),
+          maxJobsInFlight: deps.maxJobsInFlight,
+          alsoRecord: webhookUrl ? (trx) => insertWebhookDelivery(trx, { jobId, accountId, url: webhookUrl }) : undefined,
+        },
+      );
+    } catch (err) {
+      await Promise.all([discardUpload(), release()]);
+      throw err;
+    }
+    const jobsHeaders =
+      deps.maxJobsInFlight > 0
+        ? withRateLimitPolicies(ctx.response, [{ name: JOBS_POLICY, quota: deps.maxJobsInFlight, remaining: deps.maxJobsInFlight - outcome.inFlight, unit: 'concurrent-requests' as const }])
+        : {};
+    if (!outcome.accepted) {
+      await Promise.all([discardUpload(), release()]);
+      if (outcome.reason === 'in_flight') {
+        throw new ApiError(429, `Too many jobs in flight: at most ${deps.maxJobsInFlight} at once per account. Retry when one has finished.`, {
+          ...jobsHeaders,
+          'Retry-After': String(JOBS_RETRY_AFTER_SECONDS),
+        }, undefined, 'rate_limited');
+      }
+      throw new ApiError(402, `Not enough credits: this job costs ${input.cost} and ${outcome.balance} remain.`, {}, undefined, 'insufficient_credits');
+    }
+    ctx.set(jobsHeaders);
+
     try {
       await deps.jobs.start(input);
     } catch (err) {
+      // No workflow will ever refund this job, so it is refunded here, before the client hears of it.
+      await refundJobCredits(deps.db, jobId);
       await failJobRecord(deps.db, jobId, 'The job could not be queued.');
+      await release();
       throw new ApiError(503, 'The job queue is unavailable right now; nothing was charged. Try again shortly.', { 'Retry-After': '5' }, err);
     }
 
     ctx.status = 202;
-    ctx.body = { message: 'Generation job accepted.', job_id: jobId, model: input.engine.model, cost: input.cost };
+    ctx.body = accepted;
   });
 
   return router;

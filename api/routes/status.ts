@@ -5,7 +5,7 @@ import type { Database } from '../../infra/db/types.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import { ApiError, notFound } from '../errors.js';
 import type { JobQueue } from '../job-queue.js';
-import { posterUrl, videoUrl } from '../job-views.js';
+import { finishedJobBody, webhookView } from '../job-views.js';
 import type { AuthState } from '../middleware/authenticate.js';
 
 export interface StatusDeps {
@@ -29,7 +29,7 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
 
   router.get('/status/:jobId', async (ctx) => {
     const job = await loadOwnJob(ctx.state.accountId, ctx.params.jobId!);
-    const body: Record<string, unknown> = { job_id: job.id, status: job.status, model: job.model };
+    let body: Record<string, unknown> = { job_id: job.id, status: job.status, model: job.model };
     if (job.status === 'PROCESSING') {
       // Without an answer from the workflow (its worker restarting, say) the record alone speaks.
       const live = await deps.jobs.progress(job.id);
@@ -37,20 +37,20 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
         body.stage = live.stage;
         body.progress = Math.round(live.progress * 100) / 100;
       }
-    } else if (job.status === 'COMPLETED') {
-      body.video_url = await videoUrl(deps.storage, job, deps.videoUrlTtlSeconds);
-      body.poster_url = await posterUrl(deps.storage, job, deps.videoUrlTtlSeconds);
-      if (Object.keys(job.engine_notes).length > 0) body.notes = job.engine_notes;
     } else {
-      body.error = job.error ?? 'The job failed.';
+      body = await finishedJobBody(deps.storage, job, deps.videoUrlTtlSeconds);
     }
+    if (job.webhook) body.webhook = webhookView(job.webhook);
     ctx.body = body;
   });
 
   router.post('/cancel/:jobId', async (ctx) => {
     const job = await loadOwnJob(ctx.state.accountId, ctx.params.jobId!);
-    if (job.status !== 'PROCESSING' || !(await deps.jobs.cancel(job.id))) {
-      throw new ApiError(409, `Job '${job.id}' has already finished (${job.status}).`);
+    const answer = job.status === 'PROCESSING' ? await deps.jobs.cancel(job.id) : 'finished';
+    if (answer === 'too_late') throw new ApiError(409, `Job '${job.id}' is already finishing (its video is stored, or it failed): too late to cancel.`);
+    if (answer === 'finished') {
+      const now = await findAccountJobOutcome(deps.db, ctx.state.accountId, job.id);
+      throw new ApiError(409, `Job '${job.id}' has already finished (${now?.status ?? job.status}).`);
     }
     ctx.status = 202;
     ctx.body = { message: 'Cancellation requested.', job_id: job.id };

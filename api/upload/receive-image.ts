@@ -1,4 +1,5 @@
-import { Transform } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { pipeline, Transform } from 'node:stream';
 import multer from '@koa/multer';
 import type { StorageEngine } from 'multer';
 import type { Context } from 'koa';
@@ -10,7 +11,7 @@ export interface ReceivedUpload {
   /** The text fields, as sent. */
   readonly fields: Record<string, unknown>;
   /** Absent when the request carried no `image` file. */
-  readonly image?: { readonly key: string; readonly size: number; readonly head: Buffer };
+  readonly image?: { readonly key: string; readonly size: number; readonly head: Buffer; readonly sha256?: string };
 }
 
 const multerMessages: Record<string, (field?: string) => string> = {
@@ -27,16 +28,20 @@ const multerMessages: Record<string, (field?: string) => string> = {
  * Parses a multipart body, streaming the `image` part straight into storage under `key` as it
  * arrives, so no upload is ever held whole in memory. Keeps the first bytes for probing.
  */
-export async function receiveImage(ctx: Context, options: { storage: ObjectStorage; key: string; maxBytes: number }): Promise<ReceivedUpload> {
+export async function receiveImage(ctx: Context, options: { storage: ObjectStorage; key: string; maxBytes: number; hash?: boolean }): Promise<ReceivedUpload> {
   const { storage, key, maxBytes } = options;
+  let sha256: string | undefined;
   const engine: StorageEngine = {
     _handleFile(_req, file, callback) {
       const head: Buffer[] = [];
       let headLength = 0;
       let size = 0;
+      // Only a request that may be retried needs the bytes' digest.
+      const hash = options.hash ? createHash('sha256') : undefined;
       const tap = new Transform({
         transform(chunk: Buffer, _encoding, done) {
           size += chunk.length;
+          hash?.update(chunk);
           if (headLength < PROBE_BYTES) {
             const part = chunk.subarray(0, PROBE_BYTES - headLength);
             head.push(part);
@@ -45,9 +50,14 @@ export async function receiveImage(ctx: Context, options: { storage: ObjectStora
           done(null, chunk);
         },
       });
-      file.stream.pipe(tap);
+      // pipeline, not pipe: a part cut off mid-file (an aborted or truncated request) must end the
+      // write with an error, or the storage write waits forever and its temp file stays behind.
+      pipeline(file.stream, tap, () => {});
       storage.put(key, tap).then(
-        () => callback(undefined, { size, path: key, buffer: Buffer.concat(head) }),
+        () => {
+          sha256 = hash?.digest('hex');
+          callback(undefined, { size, path: key, buffer: Buffer.concat(head) });
+        },
         (err: unknown) => callback(err),
       );
     },
@@ -78,5 +88,5 @@ export async function receiveImage(ctx: Context, options: { storage: ObjectStora
   const fields = { ...((ctx.request as { body?: Record<string, unknown> }).body ?? {}) };
   const file = ctx.file;
   if (!file) return { fields };
-  return { fields, image: { key, size: file.size, head: file.buffer } };
+  return { fields, image: { key, size: file.size, head: file.buffer, ...(sha256 ? { sha256 } : {}) } };
 }

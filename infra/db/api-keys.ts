@@ -65,13 +65,17 @@ export async function revokeApiKey(db: Kysely<Database>, accountId: string, keyI
 }
 
 /** On every API request: one look-up through the unique index on key_hash. */
-export async function findAccountIdByApiKey(db: Kysely<Database>, key: string): Promise<string | null> {
+export async function findApiKeyOwner(db: Kysely<Database>, key: string): Promise<{ accountId: string; keyId: string } | null> {
   if (key === '') return null;
   const row = await db
     .selectFrom('api_keys')
-    .select('account_id')
+    .select(['id', 'account_id'])
     .where('key_hash', '=', hashApiKey(key))
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  return row?.account_id ?? null;
+  return row ? { accountId: row.account_id, keyId: row.id } : null;
+}
+
+export async function findAccountIdByApiKey(db: Kysely<Database>, key: string): Promise<string | null> {
+  return (await findApiKeyOwner(db, key))?.accountId ?? null;
 }

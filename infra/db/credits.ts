@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { AccountNotFoundError, isForeignKeyViolation, isUuid } from './accounts.js';
 import type { Database } from './types.js';
 
@@ -63,32 +63,49 @@ export async function reserveJobCredits(
 
   // Kept short on purpose: the embedded database runs one transaction at a time for all connections.
   return db.transaction().execute(async (trx) => {
-    // Reservations of one account queue up here. The balance is read by a later statement so
-    // that, under READ COMMITTED, it sees whatever the previous lock holder committed.
-    const locked = await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().executeTakeFirst();
-    if (!locked) throw new AccountNotFoundError(accountId);
-
+    const balance = await lockedBalance(trx, accountId, start);
     const existing = await trx
       .selectFrom('credit_ledger')
       .select('id')
       .where('job_id', '=', jobId)
       .where('kind', '=', 'reserve')
       .executeTakeFirst();
-    const balance = (await balanceOf(trx, accountId, start)) ?? 0;
     if (existing) return { reserved: true, balance };
     if (balance < amount) return { reserved: false, balance };
-
-    try {
-      await trx
-        .insertInto('credit_ledger')
-        .values({ account_id: accountId, job_id: jobId, kind: 'reserve', amount: -amount, cycle_start: start, note: null })
-        .execute();
-    } catch (err) {
-      if (isForeignKeyViolation(err)) throw new Error(`No job ${jobId} to reserve credits for`, { cause: err });
-      throw err;
-    }
+    await insertReservation(trx, { accountId, jobId, amount, start });
     return { reserved: true, balance: balance - amount };
   });
+}
+
+/**
+ * Inside a transaction: takes the account's credit lock, then reads its balance in the cycle
+ * starting `start`. Reservations of one account queue up on the lock; the balance is read by a
+ * later statement so that, under READ COMMITTED, it sees whatever the previous holder committed.
+ */
+export async function lockedBalance(trx: Transaction<Database>, accountId: string, start: string): Promise<number> {
+  await lockAccountCredits(trx, accountId);
+  return (await balanceOf(trx, accountId, start)) ?? 0;
+}
+
+/** The account's credit lock, held to the end of the transaction; reads after it see what earlier holders committed. */
+export async function lockAccountCredits(trx: Transaction<Database>, accountId: string): Promise<void> {
+  // NO KEY UPDATE: serialises reservations without blocking rows that merely reference the
+  // account (another job's insert, a refund, an idempotency key) the way FOR UPDATE would.
+  const locked = await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forNoKeyUpdate().executeTakeFirst();
+  if (!locked) throw new AccountNotFoundError(accountId);
+}
+
+/** The ledger entry that charges a job; call it holding the lock of lockAccountCredits(). */
+async function insertReservation(trx: Transaction<Database>, input: { accountId: string; jobId: string; amount: number; start: string }): Promise<void> {
+  try {
+    await trx
+      .insertInto('credit_ledger')
+      .values({ account_id: input.accountId, job_id: input.jobId, kind: 'reserve', amount: -input.amount, cycle_start: input.start, note: null })
+      .execute();
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw new Error(`No job ${input.jobId} to reserve credits for`, { cause: err });
+    throw err;
+  }
 }
 
 /**

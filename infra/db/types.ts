@@ -59,11 +59,57 @@ export interface CreditLedgerTable {
   created_at: CreatedAt;
 }
 
+export interface WebhookSecretTable {
+  account_id: string;
+  /** `whsec_` and base64 of 32 random bytes: the Standard Webhooks secret format. */
+  secret: string;
+  /** When this secret was made: a rotation replaces it. */
+  created_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface WebhookDeliveryTable {
+  job_id: string;
+  account_id: string;
+  url: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** The receiver's status code on the latest attempt; null when no response came (refused, timed out, unreachable). */
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  /** Set when delivery stopped for good without success (410, a refused target, retries exhausted). */
+  gave_up_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface RateLimitWindowTable {
+  subject: string;
+  window_start: Date;
+  hits: number;
+}
+
+export interface IdempotencyKeyTable {
+  account_id: string;
+  /** The client's `Idempotency-Key`, unique per account. */
+  key: string;
+  /** SHA-256 of the request (fields and image bytes): the same key with another request is refused. */
+  fingerprint: string;
+  job_id: string | null;
+  /** Null while the first request is still being accepted. */
+  status_code: number | null;
+  response: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  created_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
   accounts: AccountTable;
   api_keys: ApiKeyTable;
   jobs: JobTable;
   credit_ledger: CreditLedgerTable;
+  webhook_secrets: WebhookSecretTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  rate_limit_windows: RateLimitWindowTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 
 export type Account = Selectable<AccountTable>;
@@ -73,3 +119,4 @@ export type Job = Selectable<JobTable>;
 export type NewJob = Insertable<JobTable>;
 export type JobUpdate = Updateable<JobTable>;
 export type LedgerEntry = Selectable<CreditLedgerTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveryTable>;

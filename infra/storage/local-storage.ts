@@ -95,6 +95,10 @@ export class LocalDiskStorage implements ObjectStorage {
     return undefined;
   }
 
+  localPath(key: string): string {
+    return this.#pathOf(key);
+  }
+
   async #contentType(file: string): Promise<string | undefined> {
     try {
       const sidecar = JSON.parse(await readFile(file + SIDECAR_SUFFIX, 'utf8')) as Partial<Sidecar>;

@@ -30,4 +30,6 @@ export interface ObjectStorage {
   signedUrl(key: string, ttlSeconds: number): Promise<string>;
   /** `gs://bucket/key` where the storage is GCS, so Google can write results straight into it. */
   gcsUri(key: string): string | undefined;
+  /** The object's file where the storage is a local disk, so a reader can open it in place. */
+  localPath?(key: string): string;
 }

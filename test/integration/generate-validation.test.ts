@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { databaseCases } from '../support/databases.js';
 import { ApiClient } from '../support/http.js';
-import { makeJpegHeader, makeLargePng, makePng, makeWebpHeader } from '../support/images.js';
+import { makeCorruptedPng, makeEncoded, makeJpegHeader, makeLargePng, makePng, makePngBomb, makePngHeaderWithGarbage, makeWebpHeader, truncated } from '../support/images.js';
 import { startPipeline, startTemporalFixture, type Pipeline, type TemporalFixture } from '../support/pipeline.js';
 
 const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
@@ -56,10 +56,35 @@ describe('POST /generate validation', () => {
     await rejects({ prompt: 'x' }, "Invalid parameter 'image': the file must be a PNG, JPEG or WebP image.", Buffer.from('GIF89a not allowed'), 'cat.png');
     await rejects({ prompt: 'x' }, /Invalid parameter 'image'/, Buffer.from('plain text pretending'), 'photo.jpg');
     await rejects({ prompt: 'x' }, /Invalid parameter 'image': the file could not be read as PNG/, makePng(96, 64).subarray(0, 20));
-    for (const [image, name] of [[makeJpegHeader(640, 480), 'a.bin'], [makeWebpHeader(300, 500), 'noext'], [makePng(128, 72), 'x.webp']] as const) {
+    for (const [image, name] of [[await makeEncoded('jpeg', 640, 480), 'a.bin'], [await makeEncoded('webp', 300, 500), 'noext'], [makePng(128, 72), 'x.webp']] as const) {
       const res = await api.generate({ prompt: 'fine' }, image, name);
       assert.equal(res.status, 202, `${name}: ${JSON.stringify(res.body)}`);
     }
+  });
+
+  test('an image that does not decode whole is refused at submit, naming image', async () => {
+    const undecodable = /^Invalid parameter 'image': the file could not be decoded: it is truncated or corrupted\.$/;
+    const before = await pipeline.database.db.selectFrom('jobs').select('id').execute();
+    const jpeg = await makeEncoded('jpeg', 320, 240);
+    const webp = await makeEncoded('webp', 320, 240);
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['truncated PNG', truncated(makePng(320, 240)), undecodable],
+      ['truncated JPEG', truncated(jpeg), undecodable],
+      ['truncated WebP', truncated(webp), undecodable],
+      ['corrupted PNG', makeCorruptedPng(320, 240), undecodable],
+      ['PNG header with garbage after it', makePngHeaderWithGarbage(320, 240), undecodable],
+      // Headers only: right size, no picture.
+      ['JPEG header without scan data', makeJpegHeader(640, 480), undecodable],
+      ['WebP header without image data', makeWebpHeader(300, 500), undecodable],
+      ['decompression bomb', makePngBomb(60_000, 60_000), /^Invalid parameter 'image': 60000×60000 is outside 64–8192 pixels a side\.$/],
+    ];
+    for (const [what, image, expected] of cases) {
+      const res = await api.generate({ prompt: what }, image);
+      assert.equal(res.status, 400, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
+      assert.match(String(res.body.error), expected, what);
+    }
+    assert.equal((await pipeline.database.db.selectFrom('jobs').select('id').execute()).length, before.length, 'no job recorded');
+    await assertNothingKept();
   });
 
   test('image size and dimension limits', async () => {

@@ -103,15 +103,13 @@ for (const databaseCase of databaseCases()) {
       assert.equal((await stranger.api.status('not-a-uuid')).status, 404);
     });
 
-    test('too few credits fails the job with a clear error and charges nothing', async () => {
+    test('too few credits is a 402 at submit and charges nothing', async () => {
       const { api } = await clientWith(WAN_COST - 1);
-      const jobId = String((await api.generate({ prompt: 'Too expensive' })).body.job_id);
-      const done = await api.waitForJob(jobId);
-      assert.equal(done.status, 'FAILED');
-      assert.equal(done.error, `Not enough credits: this job costs ${WAN_COST} and ${WAN_COST - 1} remain.`);
+      const res = await api.generate({ prompt: 'Too expensive' });
+      assert.equal(res.status, 402, JSON.stringify(res.body));
+      assert.deepEqual(res.body, { error: `Not enough credits: this job costs ${WAN_COST} and ${WAN_COST - 1} remain.`, code: 'insufficient_credits' });
       assert.equal((await api.usage()).body.credits_remaining, WAN_COST - 1);
-      assert.deepEqual(await ledgerFor(jobId), []);
-      assert.equal(pipeline.engines.started.has(jobId), false);
+      assert.deepEqual((await api.history()).body, []);
     });
 
     test("an engine failure fails the job with the engine's message and refunds once", async () => {

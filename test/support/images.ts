@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 
 /** Real, decodable images made in code, so tests need no fixture files. */
 export function makePng(width: number, height: number, seed = 0): Buffer {
@@ -75,4 +75,40 @@ export function makeWebpHeader(width: number, height: number): Buffer {
   riff.write('RIFF', 0, 'latin1');
   riff.writeUInt32LE(body.length, 4);
   return Buffer.concat([riff, body]);
+}
+
+/** A real, decodable JPEG or WebP of the given size, encoded by libvips. */
+export async function makeEncoded(format: 'jpeg' | 'webp', width: number, height: number): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  return sharp(makePng(width, height, 7))[format]().toBuffer();
+}
+
+/** The first `fraction` of a file, as an upload cut off mid-transfer would leave it. */
+export function truncated(image: Buffer, fraction = 0.6): Buffer {
+  return image.subarray(0, Math.floor(image.length * fraction));
+}
+
+/** A PNG whose compressed pixel data has been overwritten: headers intact, body undecodable. */
+export function makeCorruptedPng(width: number, height: number): Buffer {
+  const png = Buffer.from(makePng(width, height, 3));
+  const idat = png.indexOf('IDAT', 0, 'latin1');
+  for (let i = idat + 8; i < Math.min(png.length - 16, idat + 48); i++) png[i] = png[i]! ^ 0x5a;
+  return png;
+}
+
+/** A valid PNG signature and header chunk followed by bytes that are not PNG at all. */
+export function makePngHeaderWithGarbage(width: number, height: number): Buffer {
+  return Buffer.concat([makePng(width, height).subarray(0, 33), Buffer.alloc(4096, 0x41)]);
+}
+
+/**
+ * A decompression bomb: a few hundred bytes whose header declares width × height pixels,
+ * all zeros, compressed by deflate to almost nothing.
+ */
+export function makePngBomb(width: number, height: number): Buffer {
+  const png = makePng(64, 64);
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
 }

@@ -9,7 +9,7 @@ import type { EngineActivities, EngineOutput } from '../../workflows/messages.js
  * does. The prompt carries the test's instruction:
  *   `[fail]`      the engine fails with a non-retryable error
  *   `[flaky]`     the first attempt fails retryably, the retry succeeds
- *   `[hold]`      the render waits, heartbeating, until the test calls release()
+ *   `[hold]`      the render (or a Veo submission) waits, heartbeating, until the test calls release()
  *   `[polls=N]`   a Veo operation needs N polls before it is done
  */
 export interface TestEngineControl {
@@ -59,6 +59,9 @@ export function createTestEngines(storage: ObjectStorage): { activities: EngineA
     async submitVeoOperation(input) {
       submissions.set(input.jobId, (submissions.get(input.jobId) ?? 0) + 1);
       prompts.set(input.jobId, input.params.prompt);
+      started.add(input.jobId);
+      // Veo's job stays at 'queued' in the workflow until its submission returns.
+      if (input.params.prompt.includes('[hold]')) await Promise.race([held, Context.current().cancelled]);
       if (input.params.prompt.includes('[fail]')) {
         throw ApplicationFailure.nonRetryable('Veo rejected the request: the prompt is not allowed.', 'VeoRejected');
       }
