@@ -27,7 +27,7 @@ export function activityMetrics(registry: Registry): ActivityInterceptorsFactory
     registers: [registry],
   });
   const gpuSeconds = new Counter({ name: 'vivid_gpu_seconds_total', help: 'GPU seconds spent on renders, by outcome.', labelNames: ['model', 'outcome'], registers: [registry] });
-  const charged = new Counter({ name: 'vivid_credits_charged_total', help: 'Credits reserved by job workflows (a reservation is charged unless refunded).', registers: [registry] });
+  const charged = new Counter({ name: 'vivid_credits_charged_total', help: 'Credits reserved by job workflows (jobs from before charging at submit; the API charges the rest).', registers: [registry] });
   const refunds = new Counter({ name: 'vivid_credit_refunds_total', help: 'Jobs whose reserved credits were refunded (failed or cancelled).', registers: [registry] });
 
   return (ctx: Context) => ({
