@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.vivid/', '.venv/', 'web/dist/'] },
+  { ignores: ['node_modules/', '.vivid/', '.venv/', '.venv-deploy/', 'web/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,14 +2,17 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
 import { countRequest } from '../infra/db/request-counts.js';
+import type { Registry } from 'prom-client';
 import type { Database } from '../infra/db/types.js';
 import type { Logger } from '../infra/log/logger.js';
+import { runChecks, type ReadinessCheck } from '../infra/observability/health-server.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
 import type { MediaUrlSigner } from '../infra/storage/url-signing.js';
 import { errorHandler } from './errors.js';
 import type { JobQueue } from './job-queue.js';
 import type { WebhookSettings } from './routes/generate.js';
 import { authenticate, type AuthState, type KeyResolver } from './middleware/authenticate.js';
+import { httpMetrics } from './middleware/http-metrics.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { generateRoutes } from './routes/generate.js';
 import { historyRoutes } from './routes/history.js';
@@ -25,6 +28,10 @@ export interface AppDeps {
   readonly log: Logger;
   /** Present when media is served by this API (local storage); GCS links go to Google. */
   readonly mediaSigner?: MediaUrlSigner;
+  /** Dependencies `/readyz` checks (database, Temporal); none: always ready. */
+  readonly readiness?: readonly ReadinessCheck[];
+  /** Prometheus registry served at `/metrics`, with the HTTP metrics in it. */
+  readonly metrics?: Registry;
   readonly settings: {
     readonly maxImageBytes: number;
     readonly videoUrlTtlSeconds: number;
@@ -45,12 +52,26 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   const app = new Koa<AuthState>();
   app.proxy = true;
   app.silent = true;
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(errorHandler((message, err) => deps.log.error(message, { err })));
 
   const open = new Router();
   open.get('/healthz', (ctx) => {
     ctx.body = { ok: true };
   });
+  open.get('/readyz', async (ctx) => {
+    const checks = await runChecks(deps.readiness ?? []);
+    const ok = Object.values(checks).every((r) => r === 'ok');
+    ctx.status = ok ? 200 : 503;
+    ctx.body = { ok, checks };
+  });
+  const { metrics } = deps;
+  if (metrics) {
+    open.get('/metrics', async (ctx) => {
+      ctx.type = metrics.contentType;
+      ctx.body = await metrics.metrics();
+    });
+  }
   app.use(open.routes());
   if (deps.mediaSigner) app.use(mediaRoutes({ storage: deps.storage, signer: deps.mediaSigner }).routes());
 

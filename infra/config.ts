@@ -52,6 +52,21 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_TLS: flag,
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS_CERT_FILE: optionalText,
+  TEMPORAL_TLS_KEY_FILE: optionalText,
+  VIVID_METRICS_PORT: port.optional(),
+  VIVID_TEMPORAL_METRICS_PORT: port.optional(),
+  VIVID_WORKFLOW_BUNDLE: optionalText,
+  VIVID_WORKER_DEPLOYMENT: z.string().trim().min(1).default('vivid-control'),
+  VIVID_BUILD_ID: optionalText,
+  SCALER_POOLS: optionalText,
+  SCALER_PROJECT: optionalText,
+  SCALER_TASK_QUEUE: z.string().min(1).default('vivid-scaler-v1'),
+  SCALER_INTERVAL_SECONDS: positiveInt.max(3600).default(15),
+  SCALER_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+  SCALER_SCALE_UP_LOOKS: positiveInt.max(20).default(2),
   CONTROL_TASK_QUEUE: z.string().min(1).default('vivid-control-v1'),
   WAN_TASK_QUEUE: z.string().min(1).default('vivid-wan-gpu-v1'),
   VEO_TASK_QUEUE: z.string().min(1).default('vivid-veo-v1'),
@@ -116,6 +131,8 @@ export interface Config {
     readonly namespace: string;
     readonly devPort: number;
     readonly uiPort: number;
+    /** How a cluster is reached: TLS, and a Temporal Cloud API key or an mTLS client certificate. */
+    readonly connection: TemporalConnectionConfig;
   };
   readonly queues: { readonly control: string; readonly wan: string; readonly veo: string };
   readonly storage:
@@ -138,6 +155,27 @@ export interface Config {
   /** The Wan 2.1 GPU worker; `model` is undefined when no Wan model is configured. */
   readonly wan: WanConfig;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** VIVID_METRICS_PORT: a worker's /healthz, /readyz and /metrics; unset: none (the API serves them on its own port). */
+  readonly metricsPort: number | undefined;
+  /** VIVID_TEMPORAL_METRICS_PORT: the Temporal SDK's own Prometheus exporter (its Rust core serves it); unset: off. */
+  readonly temporalMetricsPort: number | undefined;
+  /** VIVID_WORKFLOW_BUNDLE: a workflow bundle built ahead (images); unset: the control worker bundles at start. */
+  readonly workflowBundle: string | undefined;
+  /**
+   * Temporal worker versioning of the control worker: with a build id, it joins deployment
+   * `deploymentName` as version `buildId` and runs videoJob PINNED (a job finishes on the code it
+   * started on). Unset: unversioned (npm start, tests).
+   */
+  readonly controlVersioning: { readonly deploymentName: string; readonly buildId: string } | undefined;
+  /** The GPU pool scaler (`workers/scaler-main.ts`). */
+  readonly scaler: ScalerConfig;
+}
+
+export interface TemporalConnectionConfig {
+  readonly tls: boolean;
+  readonly apiKey: string | undefined;
+  readonly clientCertFile: string | undefined;
+  readonly clientKeyFile: string | undefined;
 }
 
 export interface WebhookConfig {
@@ -209,6 +247,27 @@ export interface VeoConfig {
   readonly baseUrl: string | undefined;
 }
 
+/** One GPU pool as the pool scaler sees it (SCALER_POOLS, written by Terraform). */
+const scalerPool = z.object({
+  name: z.string().min(1),
+  taskQueue: z.string().min(1),
+  region: z.string().min(1),
+  instanceGroupManager: z.string().min(1),
+  gpusPerVm: z.number().int().positive(),
+  minVms: z.number().int().min(0),
+  maxVms: z.number().int().positive(),
+});
+export type ScalerPool = z.output<typeof scalerPool>;
+
+export interface ScalerConfig {
+  readonly project: string | undefined;
+  readonly pools: readonly ScalerPool[];
+  readonly taskQueue: string;
+  readonly intervalSeconds: number;
+  readonly cooldownSeconds: number;
+  readonly scaleUpLooks: number;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -229,7 +288,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: Object.freeze({ host: e.HOST, port: e.PORT, publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '') }),
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
-    temporal: Object.freeze({ address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, devPort: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT }),
+    temporal: Object.freeze({ address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, devPort: e.TEMPORAL_DEV_PORT, uiPort: e.TEMPORAL_UI_PORT, connection: temporalConnection(e) }),
     queues: Object.freeze({ control: e.CONTROL_TASK_QUEUE, wan: e.WAN_TASK_QUEUE, veo: e.VEO_TASK_QUEUE }),
     storage: Object.freeze(
       e.GCS_BUCKET
@@ -253,6 +312,49 @@ export function loadConfig(env: Env = process.env): Config {
     veo,
     wan: wanConfig(e, dataDir),
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.VIVID_METRICS_PORT,
+    temporalMetricsPort: e.VIVID_TEMPORAL_METRICS_PORT,
+    workflowBundle: e.VIVID_WORKFLOW_BUNDLE && path.resolve(e.VIVID_WORKFLOW_BUNDLE),
+    controlVersioning: e.VIVID_BUILD_ID ? Object.freeze({ deploymentName: e.VIVID_WORKER_DEPLOYMENT, buildId: e.VIVID_BUILD_ID }) : undefined,
+    scaler: scalerConfig(e),
+  });
+}
+
+function scalerConfig(e: z.output<typeof schema>): ScalerConfig {
+  let pools: ScalerPool[] = [];
+  if (e.SCALER_POOLS) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(e.SCALER_POOLS);
+    } catch {
+      throw new ConfigError('Invalid configuration:\n  SCALER_POOLS: not JSON (a list of {name, taskQueue, region, instanceGroupManager, gpusPerVm, minVms, maxVms})');
+    }
+    const parsed = z.array(scalerPool).safeParse(raw);
+    if (!parsed.success) throw new ConfigError(`Invalid configuration:\n  SCALER_POOLS: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    pools = parsed.data.filter((p) => p.maxVms >= p.minVms);
+    if (pools.length !== parsed.data.length) throw new ConfigError('Invalid configuration:\n  SCALER_POOLS: each pool needs minVms <= maxVms');
+  }
+  return Object.freeze({
+    project: e.SCALER_PROJECT,
+    pools: Object.freeze(pools),
+    taskQueue: e.SCALER_TASK_QUEUE,
+    intervalSeconds: e.SCALER_INTERVAL_SECONDS,
+    cooldownSeconds: e.SCALER_COOLDOWN_SECONDS,
+    scaleUpLooks: e.SCALER_SCALE_UP_LOOKS,
+  });
+}
+
+function temporalConnection(e: z.output<typeof schema>): TemporalConnectionConfig {
+  if (Boolean(e.TEMPORAL_TLS_CERT_FILE) !== Boolean(e.TEMPORAL_TLS_KEY_FILE)) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE: an mTLS client needs both the certificate and its key.');
+  }
+  const clientCert = Boolean(e.TEMPORAL_TLS_CERT_FILE);
+  return Object.freeze({
+    // An API key or a client certificate only travels over TLS (Temporal Cloud requires it).
+    tls: isTrue(e.TEMPORAL_TLS) || Boolean(e.TEMPORAL_API_KEY) || clientCert,
+    apiKey: e.TEMPORAL_API_KEY,
+    clientCertFile: e.TEMPORAL_TLS_CERT_FILE && path.resolve(e.TEMPORAL_TLS_CERT_FILE),
+    clientKeyFile: e.TEMPORAL_TLS_KEY_FILE && path.resolve(e.TEMPORAL_TLS_KEY_FILE),
   });
 }
 

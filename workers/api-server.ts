@@ -5,6 +5,8 @@ import { temporalJobQueue } from '../api/job-queue.js';
 import type { Config } from '../infra/config.js';
 import { findApiKeyOwner } from '../infra/db/api-keys.js';
 import type { Logger } from '../infra/log/logger.js';
+import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
+import { databaseReachable, temporalReachable } from '../infra/observability/readiness.js';
 import type { Runtime } from './runtime.js';
 
 export interface RunningApi {
@@ -21,6 +23,8 @@ export async function startApiServer(config: Config, runtime: Pick<Runtime, 'dat
     resolveApiKey: (key) => findApiKeyOwner(db, key),
     log,
     mediaSigner: runtime.mediaSigner,
+    readiness: [databaseReachable(db), temporalReachable(runtime.client.workflowService)],
+    metrics: createMetricsRegistry('api'),
     settings: {
       maxImageBytes: config.maxImageBytes,
       videoUrlTtlSeconds: config.videoUrlTtlSeconds,

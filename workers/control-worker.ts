@@ -1,4 +1,4 @@
-import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { Worker, type WorkerInterceptors, type WorkflowBundleOption } from '@temporalio/worker';
 import { createControlActivities } from '../activities/index.js';
 import { createWebhookActivities } from '../activities/webhooks.js';
 import { finishedJobBody } from '../api/job-views.js';
@@ -13,10 +13,12 @@ export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).p
  * records (credits, job history). Engines run on their own queues and workers.
  */
 export async function createControlWorker(
-  config: Pick<Config, 'queues' | 'temporal' | 'webhooks' | 'videoUrlTtlSeconds'>,
+  config: Pick<Config, 'queues' | 'temporal' | 'webhooks' | 'videoUrlTtlSeconds'> & Partial<Pick<Config, 'controlVersioning'>>,
   runtime: Pick<Runtime, 'database' | 'workerConnection' | 'storage'>,
   /** A prebuilt bundle (production images, tests that start many workers); omitted: bundled at start. */
   workflowBundle?: WorkflowBundleOption,
+  /** e.g. the activity metrics (infra/observability/activity-metrics.ts). */
+  interceptors?: WorkerInterceptors,
 ): Promise<Worker> {
   return Worker.create({
     connection: runtime.workerConnection,
@@ -35,5 +37,11 @@ export async function createControlWorker(
         settings: config.webhooks,
       }),
     },
+    ...(interceptors ? { interceptors } : {}),
+    // A job stays on the worker version it started on; new versions take new jobs once made current
+    // (docs/runbook.md, "Roll a new version").
+    ...(config.controlVersioning
+      ? { workerDeploymentOptions: { version: config.controlVersioning, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }
+      : {}),
   });
 }

@@ -5,6 +5,7 @@ import { openDatabase, type OpenDatabase } from '../infra/db/database.js';
 import { createStorage } from '../infra/storage/create-storage.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
 import { loadOrCreateSigningSecret, MediaUrlSigner } from '../infra/storage/url-signing.js';
+import { temporalConnectOptions } from '../infra/temporal/connection-options.js';
 
 /** The shared resources every process of the product opens: database, storage, Temporal. */
 export interface Runtime {
@@ -31,10 +32,11 @@ export async function openRuntime(config: Config, temporalAddress: string): Prom
     const signer = new MediaUrlSigner({ secret, publicUrl: config.http.publicUrl });
     const storage = createStorage(config.storage, signer);
 
-    const connection = await Connection.connect({ address: temporalAddress });
+    const connectOptions = await temporalConnectOptions(temporalAddress, config.temporal.connection);
+    const connection = await Connection.connect(connectOptions);
     closers.push(() => connection.close());
     const client = new Client({ connection, namespace: config.temporal.namespace });
-    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    const workerConnection = await NativeConnection.connect(connectOptions);
     closers.push(() => workerConnection.close());
 
     return {

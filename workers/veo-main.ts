@@ -1,6 +1,11 @@
 /** The Veo worker alone (`npm run worker:veo`): Veo 3.1 on Vertex AI for the Veo queue. */
 import { NativeConnection } from '@temporalio/worker';
 import { createVeoClient } from '../infra/engines/veo/client.js';
+import { activityMetrics } from '../infra/observability/activity-metrics.js';
+import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
+import { temporalReachable, workerPolling } from '../infra/observability/readiness.js';
+import { temporalConnectOptions } from '../infra/temporal/connection-options.js';
+import { installTemporalMetrics, serveWorkerHealth } from './health.js';
 import { requireTemporalAddress, runService } from './service.js';
 import { createVeoWorker, openEngineStorage } from './veo-worker.js';
 
@@ -10,16 +15,19 @@ await runService('veo worker', async (config, log, onStop, fail) => {
   }
   // A credentials problem is named before anything else starts (no metadata-server probing).
   createVeoClient(config.veo);
+  installTemporalMetrics(config);
   const address = requireTemporalAddress(config, 'The Veo worker');
   const storage = await openEngineStorage(config);
-  const workerConnection = await NativeConnection.connect({ address });
+  const workerConnection = await NativeConnection.connect(await temporalConnectOptions(address, config.temporal.connection));
   onStop(() => workerConnection.close());
-  const worker = await createVeoWorker(config, { storage, workerConnection, log });
+  const registry = createMetricsRegistry('veo');
+  const worker = await createVeoWorker(config, { storage, workerConnection, log, interceptors: { activity: [activityMetrics(registry)] } });
   const running = worker.run();
   onStop(async () => {
     worker.shutdown();
     await running;
   });
   running.catch(fail);
+  await serveWorkerHealth(config, { checks: [temporalReachable(workerConnection.workflowService), workerPolling(worker)], registry, log, onStop });
   log.info('veo worker polling', { taskQueue: config.queues.veo, model: config.veo.model, auth: config.veo.auth?.kind });
 });

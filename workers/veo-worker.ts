@@ -1,4 +1,4 @@
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerInterceptors } from '@temporalio/worker';
 import { createVeoActivities } from '../activities/veo.js';
 import type { Config } from '../infra/config.js';
 import { createVeoApi, createVeoClient, type VeoClientOptions } from '../infra/engines/veo/client.js';
@@ -15,7 +15,7 @@ import { loadOrCreateSigningSecret, MediaUrlSigner } from '../infra/storage/url-
  */
 export async function createVeoWorker(
   config: Pick<Config, 'queues' | 'temporal' | 'veo'>,
-  deps: { readonly storage: ObjectStorage; readonly workerConnection: NativeConnection; readonly log?: Logger },
+  deps: { readonly storage: ObjectStorage; readonly workerConnection: NativeConnection; readonly log?: Logger; readonly interceptors?: WorkerInterceptors },
   clientOptions: VeoClientOptions = {},
 ): Promise<Worker> {
   const api = createVeoApi(createVeoClient(config.veo, clientOptions));
@@ -25,6 +25,7 @@ export async function createVeoWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.queues.veo,
     activities: createVeoActivities({ api, storage: deps.storage, model: config.veo.model, extractPoster: (video) => extractPoster(video), log: deps.log }),
+    ...(deps.interceptors ? { interceptors: deps.interceptors } : {}),
   });
 }
 

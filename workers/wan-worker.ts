@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerInterceptors } from '@temporalio/worker';
 import { createWanActivities } from '../activities/wan.js';
 import type { Config } from '../infra/config.js';
 import { prepareWanModel, type PreparedModel } from '../infra/engines/wan/model-source.js';
@@ -38,7 +38,7 @@ export interface WanWorkerOptions {
  */
 export async function startWanWorker(
   config: Pick<Config, 'queues' | 'temporal' | 'wan' | 'dataDir' | 'storage'>,
-  deps: { readonly storage: ObjectStorage; readonly workerConnection: NativeConnection },
+  deps: { readonly storage: ObjectStorage; readonly workerConnection: NativeConnection; readonly interceptors?: WorkerInterceptors },
   options: WanWorkerOptions = {},
 ): Promise<WanWorker> {
   const { log } = options;
@@ -77,7 +77,10 @@ export async function startWanWorker(
       maxHeartbeatThrottleInterval: '1 second',
       defaultHeartbeatThrottleInterval: '1 second',
       shutdownGraceTime: `${config.wan.shutdownGraceSeconds} seconds`,
-      interceptors: { activity: [renderStartedInterceptor(new Client({ connection: deps.workerConnection, namespace: config.temporal.namespace }), log)] },
+      interceptors: {
+        ...deps.interceptors,
+        activity: [renderStartedInterceptor(new Client({ connection: deps.workerConnection, namespace: config.temporal.namespace }), log), ...(deps.interceptors?.activity ?? [])],
+      },
     });
   } catch (err) {
     await runtimes.close();

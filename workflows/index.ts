@@ -1,2 +1,3 @@
 export { videoJob } from './video-job.js';
 export { jobWebhook } from './job-webhook.js';
+export { poolScaler } from './pool-scaler.js';

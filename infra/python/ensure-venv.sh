@@ -6,6 +6,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 venv="${VIVID_VENV:-$root/.venv}"
 # requirements-wan.txt comes first so that its torch pin (a CPU wheel) decides which torch is installed.
 files=("$root/infra/python/requirements-wan.txt" "$root/infra/python/requirements-tools.txt" "$root/infra/python/requirements-test.txt")
+# `ensure-venv.sh VENV REQUIREMENTS...`: another venv from other pins (ensure-deploy-venv.sh).
+if [ "$#" -ge 2 ]; then venv="$1"; files=("${@:2}"); fi
 stamp="$venv/.vivid-requirements.sha256"
 want="$(cat "${files[@]}" | sha256sum | cut -d' ' -f1)"
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime as TemporalRuntime, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime as TemporalRuntime, Worker, type WorkerInterceptors, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../infra/config.js';
 import { createAccount } from '../../infra/db/accounts.js';
 import { createApiKey } from '../../infra/db/api-keys.js';
@@ -78,7 +78,8 @@ export async function startPipeline(
   env: Record<string, string> = {},
   /** `veoTestEngine: false` leaves the Veo queue to a real Veo worker the test starts itself. */
   /** `wanTestEngine: false` likewise leaves the Wan queue to a real Wan worker. */
-  options: { readonly veoTestEngine?: boolean; readonly wanTestEngine?: boolean } = {},
+  /** `interceptors`: on the control worker and the test engines' workers (e.g. activity metrics). */
+  options: { readonly veoTestEngine?: boolean; readonly wanTestEngine?: boolean; readonly interceptors?: WorkerInterceptors } = {},
 ): Promise<Pipeline> {
   const id = randomBytes(4).toString('hex');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'vivid-pipeline-'));
@@ -114,17 +115,19 @@ export async function startPipeline(
 
   const { activities, control } = createTestEngines(storage);
   const engineWorkers = await Promise.all(
-    [...(options.wanTestEngine === false ? [] : [config.queues.wan]), ...(options.veoTestEngine === false ? [] : [config.queues.veo])].map((taskQueue) =>
+    [...(options.wanTestEngine === false ? [] : [config.queues.wan]), ...(options.veoTestEngine === false ? [] : [config.queues.veo])].map((taskQueue) => {
       // Heartbeats reach the server as often as the real Wan worker sends them (workers/wan-worker.ts).
-      Worker.create({ connection: workerConnection, taskQueue, activities, ...engineWorkerOptions(client) }),
-    ),
+      const engine = engineWorkerOptions(client);
+      const interceptors = { ...options.interceptors, activity: [...(engine.interceptors?.activity ?? []), ...(options.interceptors?.activity ?? [])] };
+      return Worker.create({ connection: workerConnection, taskQueue, activities, ...engine, interceptors });
+    }),
   );
   const engineRuns = engineWorkers.map((w) => w.run());
 
   let controlWorker: Worker | undefined;
   let controlRun: Promise<void> | undefined;
   const startControlWorker = async (): Promise<void> => {
-    controlWorker = await createControlWorker(config, runtime, temporal.bundle);
+    controlWorker = await createControlWorker(config, runtime, temporal.bundle, options.interceptors);
     controlRun = controlWorker.run();
   };
   const stopControlWorker = async (): Promise<void> => {
