@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { defaultPayloadConverter, TypedSearchAttributes } from '@temporalio/common';
 import proto from '@temporalio/proto';
@@ -107,8 +107,9 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
         if (tooLate) return 'too_late';
         // A job started before the update existed has no handler, and a workflow whose worker is
         // away cannot answer: Temporal's own cancel request reaches either, and a workflow that
-        // is already finalizing ignores it.
-        if (!(err instanceof WorkflowUpdateFailedError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw err;
+        // is already finalizing ignores it. A workflow that has just closed refuses the update
+        // with a ServiceError: describe() below then says it finished.
+        if (!(err instanceof WorkflowUpdateFailedError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || err instanceof ServiceError)) throw err;
       }
       try {
         const { status } = await handle.describe();
