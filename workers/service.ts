@@ -1,3 +1,4 @@
+import { Runtime as TemporalRuntime } from '@temporalio/worker';
 import { ConfigError, loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/log/logger.js';
 
@@ -23,6 +24,9 @@ export async function runService(
     throw err;
   }
   const log = createLogger({ level: config.logLevel, component: name });
+  // Left to itself, Temporal's runtime shuts every worker down on SIGINT, racing our ordered stop
+  // below (which then finds them stopped: "Not running"); here one handler owns the signals.
+  TemporalRuntime.install({ shutdownSignals: [] });
   const stops: StopFn[] = [];
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
