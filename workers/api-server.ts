@@ -5,6 +5,7 @@ import { temporalJobQueue } from '../api/job-queue.js';
 import type { Config } from '../infra/config.js';
 import { findAccountIdByApiKey } from '../infra/db/api-keys.js';
 import type { Logger } from '../infra/log/logger.js';
+import { answerClientErrors, requireHost } from './http-client-errors.js';
 import type { Runtime } from './runtime.js';
 
 export interface RunningApi {
@@ -31,7 +32,8 @@ export async function startApiServer(config: Config, runtime: Runtime, log: Logg
       veoModel: config.veo.model,
     },
   });
-  const server = http.createServer(app.callback());
+  const server = http.createServer({ requireHostHeader: false }, requireHost(app.callback()));
+  answerClientErrors(server);
   // Uploads of tens of MiB on slow links must not be cut off by Node's default request timeout.
   server.requestTimeout = 10 * 60 * 1000;
   server.keepAliveTimeout = 65_000;

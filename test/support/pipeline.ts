@@ -46,6 +46,8 @@ export interface Pipeline {
   readonly api: RunningApi;
   readonly database: TestDatabase;
   readonly storage: LocalDiskStorage;
+  /** Signs media links as the API does: tests can sign any key, even one storage refuses. */
+  readonly signer: MediaUrlSigner;
   readonly client: Client;
   readonly engines: TestEngineControl;
   /** A new account with its first API key. */
@@ -121,6 +123,7 @@ export async function startPipeline(
     api,
     database,
     storage,
+    signer,
     client,
     engines: control,
     async newAccount(credits) {
