@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import speed as speed_options
+from . import tiny_fast, tiny_model
 from .speed import SpeedOptions
 from .video import FPS, fit_image, to_uint8_frames, write_mp4, write_poster
 
@@ -126,6 +127,8 @@ class WanEngine:
             pipe.enable_model_cpu_offload(device=device)
         else:
             pipe.to(device)
+        if build is None and (folder / tiny_model.MARKER).is_file():
+            tiny_fast.make_fast(pipe)
         self.pipe = pipe
         speed_options.apply(pipe, self.speed, device)
         self.load_seconds = time.monotonic() - start
