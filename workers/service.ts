@@ -1,4 +1,4 @@
-import { Runtime as TemporalRuntime } from '@temporalio/worker';
+import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
 import { ConfigError, loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/log/logger.js';
 
@@ -26,7 +26,15 @@ export async function runService(
   const log = createLogger({ level: config.logLevel, component: name });
   // Left to itself, Temporal's runtime shuts every worker down on SIGINT, racing our ordered stop
   // below (which then finds them stopped: "Not running"); here one handler owns the signals.
-  TemporalRuntime.install({ shutdownSignals: [] });
+  // Its INFO lines (bundling, state changes) and the notice that an activity-only worker polls no
+  // workflows are not worth a newcomer's attention; real warnings and errors still print.
+  const sdkLog = new DefaultLogger('WARN');
+  TemporalRuntime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger('WARN', (entry) => {
+      if (!/^No (workflows|Nexus services) registered/.test(entry.message)) sdkLog.log(entry.level, entry.message, entry.meta);
+    }),
+  });
   const stops: StopFn[] = [];
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
