@@ -86,7 +86,7 @@ const schema = z.object({
   VEO_BASE_URL: z.url().optional(),
   GOOGLE_APPLICATION_CREDENTIALS: optionalText,
   METADATA_SERVER_DETECTION: z.enum(['assume-present', 'none', 'bios-only', 'ping-only']).optional(),
-  WAN_MODEL: z.enum(['tiny'], "must be 'tiny' (the development model); for real weights set WAN_MODEL_DIR").optional(),
+  WAN_MODEL: z.enum(['tiny', 'none'], "must be 'tiny' (the development model) or 'none' (no Wan worker); for real weights set WAN_MODEL_DIR").optional(),
   WAN_MODEL_DIR: optionalText,
   WAN_DEVICES: z
     .string()
@@ -208,7 +208,10 @@ export interface WanSpeedOptions {
 }
 
 export interface WanConfig {
+  /** Undefined only with WAN_MODEL=none. */
   readonly model: WanModelSource | undefined;
+  /** True when neither WAN_MODEL nor WAN_MODEL_DIR chose the model: the tiny one, fine for `npm start`, never for a GPU pool. */
+  readonly modelIsDefault: boolean;
   /** One runtime per entry: `auto` (CUDA if present, else CPU), `cpu`, or a CUDA device index. */
   readonly devices: readonly string[];
   readonly cpuOffload: boolean;
@@ -281,6 +284,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  checkPortsDiffer(e);
   const veo = veoConfig(e);
   const dataDir = path.resolve(e.VIVID_DATA_DIR);
   return Object.freeze({
@@ -390,10 +394,11 @@ function veoConfig(e: z.output<typeof schema>): VeoConfig {
 
 function wanConfig(e: z.output<typeof schema>, dataDir: string): WanConfig {
   if (e.WAN_MODEL && e.WAN_MODEL_DIR) {
-    throw new ConfigError('Invalid configuration:\n  WAN_MODEL and WAN_MODEL_DIR are both set: use WAN_MODEL=tiny for the development model or WAN_MODEL_DIR for real weights, not both.');
+    throw new ConfigError('Invalid configuration:\n  WAN_MODEL and WAN_MODEL_DIR are both set: use WAN_MODEL=tiny (the development model) or none, or WAN_MODEL_DIR for real weights, not both.');
   }
   let model: WanModelSource | undefined;
-  if (e.WAN_MODEL === 'tiny') model = { kind: 'tiny' };
+  // With nothing configured the local stack still serves a whole job: on the tiny development model.
+  if (e.WAN_MODEL === 'tiny' || (e.WAN_MODEL === undefined && e.WAN_MODEL_DIR === undefined)) model = { kind: 'tiny' };
   else if (e.WAN_MODEL_DIR?.startsWith('gs://')) {
     const match = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,220})\/?(.*)$/.exec(e.WAN_MODEL_DIR);
     if (!match?.[1]) throw new ConfigError(`Invalid configuration:\n  WAN_MODEL_DIR: not a gs://bucket/prefix URL (got ${JSON.stringify(e.WAN_MODEL_DIR)})`);
@@ -401,6 +406,7 @@ function wanConfig(e: z.output<typeof schema>, dataDir: string): WanConfig {
   } else if (e.WAN_MODEL_DIR) model = { kind: 'dir', dir: path.resolve(e.WAN_MODEL_DIR) };
   return Object.freeze({
     model: model && Object.freeze(model),
+    modelIsDefault: e.WAN_MODEL === undefined && e.WAN_MODEL_DIR === undefined,
     devices: Object.freeze(e.WAN_DEVICES.split(',')),
     cpuOffload: isTrue(e.WAN_CPU_OFFLOAD),
     speed: Object.freeze({ attentionBackend: e.WAN_ATTENTION_BACKEND, compile: isTrue(e.WAN_COMPILE), fp8: isTrue(e.WAN_FP8), stepCache: e.WAN_STEP_CACHE }),
@@ -408,6 +414,17 @@ function wanConfig(e: z.output<typeof schema>, dataDir: string): WanConfig {
     shutdownGraceSeconds: e.WAN_SHUTDOWN_GRACE_SECONDS,
     previewEverySteps: e.WAN_PREVIEW_EVERY_STEPS,
   });
+}
+
+/** Two listeners on one port would fail later, and less clearly: the second bind's EADDRINUSE or a dev server that never answers. */
+function checkPortsDiffer(e: z.output<typeof schema>): void {
+  const ports: Array<[string, number]> = [['PORT', e.PORT]];
+  // The dev server's ports are only bound when the stack runs its own server.
+  if (!e.TEMPORAL_ADDRESS) ports.push(['TEMPORAL_DEV_PORT', e.TEMPORAL_DEV_PORT], ['TEMPORAL_UI_PORT', e.TEMPORAL_UI_PORT]);
+  for (const [i, [name, value]] of ports.entries()) {
+    const other = ports.slice(0, i).find(([, v]) => v === value);
+    if (other) throw new ConfigError(`Invalid configuration:\n  ${other[0]} and ${name} are both ${value}: each needs a port of its own.`);
+  }
 }
 
 function isTrue(value: 'true' | 'false' | '1' | '0'): boolean {

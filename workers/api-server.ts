@@ -7,6 +7,7 @@ import { findApiKeyOwner } from '../infra/db/api-keys.js';
 import type { Logger } from '../infra/log/logger.js';
 import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
 import { databaseReachable, temporalReachable } from '../infra/observability/readiness.js';
+import { answerClientErrors, requireHost } from './http-client-errors.js';
 import type { Runtime } from './runtime.js';
 
 export interface RunningApi {
@@ -37,7 +38,8 @@ export async function startApiServer(config: Config, runtime: Pick<Runtime, 'dat
       veoModel: config.veo.model,
     },
   });
-  const server = http.createServer(app.callback());
+  const server = http.createServer({ requireHostHeader: false }, requireHost(app.callback()));
+  answerClientErrors(server);
   // Uploads of tens of MiB on slow links must not be cut off by Node's default request timeout.
   server.requestTimeout = 10 * 60 * 1000;
   server.keepAliveTimeout = 65_000;

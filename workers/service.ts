@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
 import { ConfigError, loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/log/logger.js';
 
@@ -23,6 +24,17 @@ export async function runService(
     throw err;
   }
   const log = createLogger({ level: config.logLevel, component: name });
+  // Left to itself, Temporal's runtime shuts every worker down on SIGINT, racing our ordered stop
+  // below (which then finds them stopped: "Not running"); here one handler owns the signals.
+  // Its INFO lines (bundling, state changes) and the notice that an activity-only worker polls no
+  // workflows are not worth a newcomer's attention; real warnings and errors still print.
+  const sdkLog = new DefaultLogger('WARN');
+  TemporalRuntime.install({
+    shutdownSignals: [],
+    logger: new DefaultLogger('WARN', (entry) => {
+      if (!/^No (workflows|Nexus services) registered/.test(entry.message)) sdkLog.log(entry.level, entry.message, entry.meta);
+    }),
+  });
   const stops: StopFn[] = [];
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {

@@ -31,6 +31,7 @@ await runService('stack', async (config, _log, onStop, fail) => {
       namespace: config.temporal.namespace,
       searchAttributes: Object.values(searchAttributes),
       logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
+      ownProcessGroup: true,
     });
     onStop(devServer.stop);
     temporalAddress = devServer.address;
@@ -44,7 +45,7 @@ await runService('stack', async (config, _log, onStop, fail) => {
   const worker = await createControlWorker(config, runtime);
   const workerDone = worker.run();
   onStop(async () => {
-    worker.shutdown();
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerDone;
   });
   workerDone.catch(fail);
@@ -65,7 +66,7 @@ await runService('stack', async (config, _log, onStop, fail) => {
     veoServed = true;
   }
 
-  // A local Wan worker when a Wan model is configured (WAN_MODEL=tiny or WAN_MODEL_DIR); otherwise wan2.1 jobs wait, queued.
+  // A local Wan worker unless WAN_MODEL=none (then wan2.1 jobs wait, queued): the tiny model when nothing else is configured.
   let wan: WanWorker | undefined;
   if (config.wan.model) {
     step(config.wan.model.kind === 'tiny' ? 'starting the Wan worker on the tiny development model' : 'starting the Wan worker (loading the model)');
@@ -97,7 +98,7 @@ function printBanner(config: Config, apiUrl: string, devServer: DevServer | unde
     wan
       ? `  wan2.1  served on '${config.queues.wan}' by ${wan.model.description}, ${wan.runtimes.slots.length} runtime(s) on ${config.wan.devices.join(',')}, model loaded in ${wan.loadSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')}.` +
         (wan.model.notes.development_model ? '\n          Development model: its videos are random noise, and each is labelled so in its job record and on /status.' : '')
-      : `  wan2.1  not served: no Wan model configured (WAN_MODEL=tiny, or WAN_MODEL_DIR=/path or gs://...); wan2.1 jobs wait, queued on '${config.queues.wan}', until a Wan worker polls it.`,
+      : `  wan2.1  not served: WAN_MODEL=none (unset it for the tiny development model, or set WAN_MODEL_DIR=/path or gs://...); wan2.1 jobs wait, queued on '${config.queues.wan}', until a Wan worker polls it.`,
     veoServed
       ? `  veo3.1  served: ${config.veo.model} on Vertex AI (${config.veo.auth?.kind === 'apiKey' ? 'express mode, VEO_API_KEY' : 'application default credentials'}) on '${config.queues.veo}'.`
       : `  veo3.1  not served: no Veo credentials (set VEO_API_KEY, or GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION); veo3.1 jobs wait, queued on '${config.queues.veo}', until a Veo worker polls it.`,

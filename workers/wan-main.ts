@@ -11,7 +11,8 @@ import { loadOrCreateSigningSecret, MediaUrlSigner } from '../infra/storage/url-
 import { startWanWorker } from './wan-worker.js';
 
 await runService('wan worker', async (config, log, onStop, fail) => {
-  if (!config.wan.model) {
+  // A GPU pool serving random weights by accident would be worse than one that refuses to start.
+  if (!config.wan.model || config.wan.modelIsDefault) {
     throw new Error('No Wan model is configured: set WAN_MODEL=tiny (the development model) or WAN_MODEL_DIR=/path or gs://bucket/prefix (see README, "Wan 2.1").');
   }
   installTemporalMetrics(config);

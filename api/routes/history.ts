@@ -36,10 +36,17 @@ export function encodeCursor(c: HistoryCursor): string {
   return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url');
 }
 
+/**
+ * Only what encodeCursor makes: a four-digit-year ISO time exactly as toISOString writes it and a
+ * UUID, so no cursor reaches Postgres with a value it refuses (a 36-zero id, the year -271821).
+ */
 export function decodeCursor(raw: string): HistoryCursor | null {
-  const [at, id] = Buffer.from(raw, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) return null;
+  const parts = Buffer.from(raw, 'base64url').toString().split('|');
+  const [at = '', id = ''] = parts;
+  if (parts.length !== 2 || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(at)) return null;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return null;
+  const createdAt = new Date(at);
+  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at) return null;
   return { createdAt, id };
 }
 

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { InvalidObjectKeyError } from '../../infra/storage/object-key.js';
 import { ObjectNotFoundError, type ObjectStorage } from '../../infra/storage/object-storage.js';
 import type { MediaUrlSigner } from '../../infra/storage/url-signing.js';
 
@@ -18,7 +19,11 @@ export function mediaRoutes({ storage, signer }: { storage: ObjectStorage; signe
     if (check === 'expired') return fail(ctx, 403, 'This link has expired');
     if (check !== 'ok') return fail(ctx, 403, 'This link is invalid: its signature is missing or wrong');
 
-    const info = await storage.stat(key);
+    // A link signed for something that is not an object key (a path out of the root, a sidecar) names no media.
+    const info = await storage.stat(key).catch((error: unknown) => {
+      if (error instanceof InvalidObjectKeyError) return null;
+      throw error;
+    });
     if (!info) return fail(ctx, 404, 'No such media');
 
     const range = parseRange(ctx.get('Range'), info.size);

@@ -34,8 +34,9 @@ export function booleanField() {
     .transform((v) => truthy.has(v));
 }
 
+/** Postgres text cannot hold a NUL byte, and no prompt needs one: refused rather than silently changed. */
 export function textField(maxLength: number) {
-  return z.string().max(maxLength, `must be at most ${maxLength} characters`);
+  return z.string().max(maxLength, `must be at most ${maxLength} characters`).refine((v) => !v.includes('\0'), 'must not contain NUL bytes');
 }
 
 export function choiceField<const T extends readonly [string, ...string[]]>(values: T) {

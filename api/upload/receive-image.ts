@@ -22,6 +22,7 @@ const multerMessages: Record<string, (field?: string) => string> = {
   LIMIT_PART_COUNT: () => 'Too many parts in the form.',
   LIMIT_FIELD_KEY: () => 'A parameter name is too long.',
   LIMIT_FILE_COUNT: () => 'Send one image only.',
+  MISSING_FIELD_NAME: () => 'A form part has no name: give every part a Content-Disposition name.',
 };
 
 /**
@@ -80,7 +81,7 @@ export async function receiveImage(ctx: Context, options: { storage: ObjectStora
     if (code === 'LIMIT_FILE_SIZE') throw new ApiError(400, `Invalid parameter 'image': the file exceeds ${Math.floor(maxBytes / (1024 * 1024))} MiB.`);
     const message = code ? multerMessages[code] : undefined;
     if (message) throw new ApiError(400, message((err as { field?: string }).field));
-    if (err instanceof Error && /multipart|boundary|Unexpected end of form/i.test(err.message)) {
+    if (err instanceof Error && /multipart|boundary|Unexpected end of (form|file)|Malformed part header/i.test(err.message)) {
       throw new ApiError(400, `Malformed multipart body: ${err.message}`);
     }
     throw err;

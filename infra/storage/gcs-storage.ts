@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Storage, type Bucket } from '@google-cloud/storage';
+import { assertObjectKey } from './object-key.js';
 import { ObjectNotFoundError, type ObjectInfo, type ObjectStorage } from './object-storage.js';
 
 // A multiple of 256 KiB, as GCS requires. Each upload in flight holds one chunk, and the API
@@ -28,7 +29,7 @@ export class GcsStorage implements ObjectStorage {
   }
 
   async put(key: string, body: Readable | Buffer, options: { contentType?: string } = {}): Promise<ObjectInfo> {
-    const file = this.#bucket.file(key);
+    const file = this.#file(key);
     const upload = file.createWriteStream({
       // Resumable, as GCS recommends for large media, and in fixed-size chunks: when the source
       // stream fails, the single-request modes (multipart, or resumable without chunkSize) leave
@@ -49,7 +50,7 @@ export class GcsStorage implements ObjectStorage {
     if (range && (!Number.isSafeInteger(range.start) || !Number.isSafeInteger(range.end) || range.start < 0 || range.end < range.start)) {
       throw new RangeError(`Invalid byte range ${range.start}-${range.end}`);
     }
-    const stream = this.#bucket.file(key).createReadStream(range ? { start: range.start, end: range.end } : {});
+    const stream = this.#file(key).createReadStream(range ? { start: range.start, end: range.end } : {});
     // The request only starts once someone reads; start it now so a missing object rejects here
     // rather than surfacing as a stream error after the caller has committed to a response.
     await new Promise<void>((resolve, reject) => {
@@ -71,7 +72,7 @@ export class GcsStorage implements ObjectStorage {
 
   async stat(key: string): Promise<ObjectInfo | null> {
     try {
-      const [metadata] = await this.#bucket.file(key).getMetadata();
+      const [metadata] = await this.#file(key).getMetadata();
       return { size: Number(metadata.size ?? 0), contentType: metadata.contentType };
     } catch (error) {
       if (isNotFound(error)) return null;
@@ -80,7 +81,7 @@ export class GcsStorage implements ObjectStorage {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#bucket.file(key).delete({ ignoreNotFound: true });
+    await this.#file(key).delete({ ignoreNotFound: true });
   }
 
   /**
@@ -88,12 +89,18 @@ export class GcsStorage implements ObjectStorage {
    * IAM signBlob API (the runtime account needs roles/iam.serviceAccountTokenCreator on itself).
    */
   async signedUrl(key: string, ttlSeconds: number): Promise<string> {
-    const [url] = await this.#bucket.file(key).getSignedUrl({
+    const [url] = await this.#file(key).getSignedUrl({
       version: 'v4',
       action: 'read',
       expires: Date.now() + ttlSeconds * 1000,
     });
     return url;
+  }
+
+  /** Keys are checked here as on local disk, so a key behaves the same on either storage. */
+  #file(key: string) {
+    assertObjectKey(key);
+    return this.#bucket.file(key);
   }
 
   gcsUri(key: string): string {

@@ -3,11 +3,10 @@ import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { assertObjectKey, SIDECAR_SUFFIX } from './object-key.js';
 import { ObjectNotFoundError, type ObjectInfo, type ObjectStorage } from './object-storage.js';
 import type { MediaUrlSigner } from './url-signing.js';
 
-// Content types live beside each object: the filesystem has nowhere else to keep them.
-const SIDECAR_SUFFIX = '.meta.json';
 
 interface Sidecar {
   contentType: string | null;
@@ -110,7 +109,8 @@ export class LocalDiskStorage implements ObjectStorage {
   }
 
   #pathOf(key: string): string {
-    assertSafeKey(key);
+    // Content types live beside each object (SIDECAR_SUFFIX): the filesystem has nowhere else to keep them.
+    assertObjectKey(key);
     const file = path.join(this.#root, ...key.split('/'));
     // Belt and braces: the segment checks above should already make this impossible.
     if (!file.startsWith(this.#root + path.sep)) throw new Error(`Invalid storage key ${JSON.stringify(key)}: escapes the storage root`);
@@ -145,19 +145,6 @@ async function writeNewFile(file: string, body: Readable | Buffer): Promise<numb
   const out = handle.createWriteStream();
   await pipeline(body, out);
   return out.bytesWritten;
-}
-
-function assertSafeKey(key: string): void {
-  const invalid = (why: string) => new Error(`Invalid storage key ${JSON.stringify(key)}: ${why}`);
-  if (typeof key !== 'string' || key.length === 0) throw invalid('empty');
-  if (key.includes('\\')) throw invalid('backslashes are not allowed');
-  if (key.includes('\0')) throw invalid('NUL bytes are not allowed');
-  if (key.startsWith('/')) throw invalid('must be relative');
-  for (const segment of key.split('/')) {
-    if (segment === '') throw invalid('empty path segment');
-    if (segment === '.' || segment === '..') throw invalid(`"${segment}" segments are not allowed`);
-    if (segment.endsWith(SIDECAR_SUFFIX)) throw invalid(`names ending in ${SIDECAR_SUFFIX} are reserved`);
-  }
 }
 
 function assertRange({ start, end }: { start: number; end: number }): void {

@@ -17,6 +17,11 @@ export interface DevServerOptions {
   readonly searchAttributes: ReadonlyArray<{ readonly name: string; readonly type: string }>;
   /** Where the server's own log goes; omitted: discarded. */
   readonly logFile?: string;
+  /**
+   * In a process group of its own, so that the terminal's Ctrl-C does not stop it before the
+   * workers have reported to it; `stop()` (or this process exiting) stops it instead.
+   */
+  readonly ownProcessGroup?: boolean;
 }
 
 export interface DevServer {
@@ -54,10 +59,12 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
     out = fs.openSync(options.logFile, 'a');
   }
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', out, out] });
+  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', out, out], detached: options.ownProcessGroup ?? false });
   if (typeof out === 'number') fs.closeSync(out);
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  const stopOnExit = (): void => void child.kill('SIGTERM');
+  if (options.ownProcessGroup) process.once('exit', stopOnExit);
+  const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; process.off('exit', stopOnExit); resolve(); }));
 
   const stop = async (): Promise<void> => {
     if (exited) return;

@@ -56,6 +56,8 @@ export interface Pipeline {
   readonly api: RunningApi;
   readonly database: TestDatabase;
   readonly storage: LocalDiskStorage;
+  /** Signs media links as the API does: tests can sign any key, even one storage refuses. */
+  readonly signer: MediaUrlSigner;
   readonly client: Client;
   readonly engines: TestEngineControl;
   /** For engine workers a test starts itself. */
@@ -143,6 +145,7 @@ export async function startPipeline(
     api,
     database,
     storage,
+    signer,
     client,
     engines: control,
     workerConnection,

@@ -12,14 +12,17 @@ const node = path.join(root, 'node_modules', '.bin', 'node');
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
-/** No configuration but what a test must pin: where state goes, and ports free on a shared machine. */
+/**
+ * No configuration but what a test must pin: where state goes, ports free on a shared machine,
+ * and no Wan worker (WAN_MODEL=none), which would start a Python runtime for every stack test.
+ */
 export async function stackEnv(): Promise<Record<string, string>> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'vivid-stack-'));
   dirs.push(dataDir);
   const [port, temporalPort, uiPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
   return {
     VIVID_DATA_DIR: dataDir, PORT: String(port), TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort),
-    DATABASE_URL: '', TEMPORAL_ADDRESS: '', GCS_BUCKET: '', VEO_API_KEY: '', GOOGLE_CLOUD_PROJECT: '', GOOGLE_CLOUD_LOCATION: '', WAN_MODEL: '', WAN_MODEL_DIR: '',
+    DATABASE_URL: '', TEMPORAL_ADDRESS: '', GCS_BUCKET: '', VEO_API_KEY: '', GOOGLE_CLOUD_PROJECT: '', GOOGLE_CLOUD_LOCATION: '', WAN_MODEL: 'none', WAN_MODEL_DIR: '',
   };
 }
 
@@ -30,7 +33,8 @@ export interface StartedStack {
 
 /** Starts workers/stack.ts and resolves once its banner says it is running. */
 export async function startStack(env: Record<string, string>, timeoutMs = 90_000): Promise<StartedStack> {
-  const child = spawn(node, ['--import', 'tsx', 'workers/stack.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own, as a terminal gives `npm start`: `interrupt` signals all of it.
+  const child = spawn(node, ['--import', 'tsx', 'workers/stack.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -44,11 +48,11 @@ export async function startStack(env: Record<string, string>, timeoutMs = 90_000
   return { child, output: () => out };
 }
 
-/** Ctrl-C, as a person would press it; resolves with the exit code. */
-export async function interrupt(stack: StartedStack): Promise<number | null> {
+/** Ctrl-C, as a terminal delivers it: SIGINT to every process in the stack's group; resolves with the exit code. */
+export async function interrupt(stack: StartedStack, timeoutMs = 30_000): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => stack.child.once('exit', (code) => resolve(code)));
-  stack.child.kill('SIGINT');
-  const timer = setTimeout(() => stack.child.kill('SIGKILL'), 30_000);
+  process.kill(-stack.child.pid!, 'SIGINT');
+  const timer = setTimeout(() => stack.child.kill('SIGKILL'), timeoutMs);
   const code = await exited;
   clearTimeout(timer);
   return code;
@@ -74,6 +78,12 @@ export async function createAccountWithCli(env: Record<string, string>, email: s
 
 /** For `after`: a failed assertion must not leave a stack running past its test file. */
 export async function cleanUpStacks(): Promise<void> {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  // SIGTERM first: a stack stops the dev server and runtimes it started in their own process groups.
+  const running = children.filter((child) => child.exitCode === null && child.signalCode === null);
+  await Promise.all(running.map((child) => new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.kill('SIGTERM');
+  })));
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 }

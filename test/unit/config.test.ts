@@ -36,15 +36,21 @@ test('a bad value stops start-up with a message naming the variable', () => {
   for (const [env, message] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
   }
+  // The dev server's ports are not bound when the stack joins a cluster.
+  assert.equal(loadConfig({ PORT: '8233', TEMPORAL_ADDRESS: 'temporal:7233' }).http.port, 8233);
 });
 
 test('empty values count as unset', () => {
   assert.equal(loadConfig({ DATABASE_URL: '', PORT: '' }).http.port, 8080);
 });
 
-test('the Wan worker: no model by default, the tiny model, a folder or a gs:// prefix', () => {
+test('the Wan worker: the tiny model by default (marked so), none, a folder or a gs:// prefix', () => {
   const none = loadConfig({}).wan;
-  assert.equal(none.model, undefined);
+  assert.deepEqual(none.model, { kind: 'tiny' });
+  assert.equal(none.modelIsDefault, true);
+  assert.equal(loadConfig({ WAN_MODEL: 'none' }).wan.model, undefined);
+  assert.equal(loadConfig({ WAN_MODEL: 'tiny' }).wan.modelIsDefault, false);
+  assert.equal(loadConfig({ WAN_MODEL_DIR: '/m' }).wan.modelIsDefault, false);
   assert.deepEqual(none.devices, ['auto']);
   assert.equal(none.cpuOffload, false);
   assert.deepEqual(none.speed, { attentionBackend: 'native', compile: false, fp8: false, stepCache: 0 });
@@ -71,7 +77,10 @@ test('Wan speed options: each a setting, all off unless set', () => {
 
 test('bad Wan settings name the variable', () => {
   const cases: Array<[Record<string, string>, RegExp]> = [
-    [{ WAN_MODEL: 'huge' }, /WAN_MODEL: must be 'tiny'/],
+    [{ WAN_MODEL: 'huge' }, /WAN_MODEL: must be 'tiny' .* or 'none'/],
+    [{ PORT: '8233' }, /PORT and TEMPORAL_UI_PORT are both 8233/],
+    [{ PORT: '9000', TEMPORAL_DEV_PORT: '9000' }, /PORT and TEMPORAL_DEV_PORT are both 9000: each needs a port of its own/],
+    [{ TEMPORAL_DEV_PORT: '9001', TEMPORAL_UI_PORT: '9001' }, /TEMPORAL_DEV_PORT and TEMPORAL_UI_PORT are both 9001/],
     [{ WAN_MODEL: 'tiny', WAN_MODEL_DIR: '/m' }, /WAN_MODEL and WAN_MODEL_DIR are both set/],
     [{ WAN_MODEL_DIR: 'gs://' }, /WAN_MODEL_DIR: not a gs:\/\/bucket\/prefix URL/],
     [{ WAN_DEVICES: 'gpu0' }, /WAN_DEVICES: must be 'auto', 'cpu' or CUDA device indices/],

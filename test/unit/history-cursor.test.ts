@@ -11,6 +11,15 @@ test('cursors round-trip and garbage is refused', () => {
   assert.equal(decodeCursor(Buffer.from('2026-01-01T00:00:00Z|x; drop table jobs').toString('base64url')), null);
 });
 
+test('a cursor the API did not issue is refused, even one that decodes', () => {
+  const raw = (text: string) => Buffer.from(text).toString('base64url');
+  // Postgres refuses both of these (uuid syntax, timestamp range): they must never reach it.
+  assert.equal(decodeCursor(raw(`2030-01-01T00:00:00.000Z|${'0'.repeat(36)}`)), null);
+  assert.equal(decodeCursor(raw('-271821-04-20T00:00:00.000Z|c2c625a3-0fc9-44ba-90e4-25d37428607a')), null);
+  assert.equal(decodeCursor(raw('2026-02-30T00:00:00.000Z|c2c625a3-0fc9-44ba-90e4-25d37428607a')), null);
+  assert.equal(decodeCursor(raw('2026-01-01T00:00:00.000Z|c2c625a3-0fc9-44ba-90e4-25d37428607a|x')), null);
+});
+
 test("history timestamps use the contract's format, in UTC", () => {
   assert.equal(contractTimestamp(new Date('2025-12-25T18:30:00.999Z')), '2025-12-25 18:30:00');
 });

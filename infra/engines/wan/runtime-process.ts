@@ -126,7 +126,10 @@ export class WanRuntimeProcess {
     const args = runtimeArgs(options);
     const env = childProcessEnv({ PYTHONUNBUFFERED: '1', HF_HUB_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' });
     if (/^\d+$/.test(options.device)) env.CUDA_VISIBLE_DEVICES = options.device;
-    const child = spawn(options.python ?? defaultPython, args, { cwd: runtimeRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group: the terminal's Ctrl-C goes to the worker, which stops the runtime in
+    // its own time (a render finished or handed back), not to Python mid-render. If the worker dies
+    // outright, the runtime sees its stdin close and exits.
+    const child = spawn(options.python ?? defaultPython, args, { cwd: runtimeRoot, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const stderrTail: string[] = [];
     createInterface({ input: child.stderr }).on('line', (line) => {
       stderrTail.push(line);

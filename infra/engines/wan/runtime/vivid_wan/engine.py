@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import preview as previews
 from . import speed as speed_options
+from . import tiny_fast, tiny_model
 from .speed import SpeedOptions
 from .video import FPS, fit_image, to_uint8_frames, write_mp4, write_poster
 
@@ -136,6 +137,8 @@ class WanEngine:
             pipe.enable_model_cpu_offload(device=device)
         else:
             pipe.to(device)
+        if build is None and (folder / tiny_model.MARKER).is_file():
+            tiny_fast.make_fast(pipe)
         self.pipe = pipe
         speed_options.apply(pipe, self.speed, device)
         self.load_seconds = time.monotonic() - start

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 MARKER = "vivid-tiny-model.json"
-TINY_MODEL_VERSION = 2
+TINY_MODEL_VERSION = 3
 
 
 def build_tokenizer():
@@ -50,7 +50,8 @@ def build_pipeline():
     transformer = WanTransformer3DModel(
         patch_size=(1, 2, 2),
         num_attention_heads=2,
-        attention_head_dim=12,
+        # The smallest head that still splits into Wan's three rotary parts (frames, height, width).
+        attention_head_dim=6,
         in_channels=36,
         out_channels=16,
         text_dim=32,
@@ -59,13 +60,14 @@ def build_pipeline():
         num_layers=2,
         cross_attn_norm=True,
         qk_norm="rms_norm_across_heads",
-        rope_max_seq_len=32,
+        # Positions per axis: Wan's own 1024 covers every size the API accepts (1920 px is 120 patches).
+        rope_max_seq_len=1024,
         image_dim=4,
     )
     torch.manual_seed(0)
     image_encoder = CLIPVisionModel(
         CLIPVisionConfig(
-            hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2, image_size=32, intermediate_size=16, patch_size=1
+            hidden_size=4, projection_dim=4, num_hidden_layers=2, num_attention_heads=2, image_size=32, intermediate_size=16, patch_size=16
         )
     )
     image_processor = CLIPImageProcessorPil(crop_size=32, size=32)
