@@ -36,9 +36,9 @@ export class WebClient {
     const origin = this.options.origin === undefined ? new URL(this.baseUrl).origin : this.options.origin;
     const res = await fetch(`${this.baseUrl}/api/v1${route}`, {
       method,
-      body: json === undefined ? undefined : typeof json === 'string' ? json : JSON.stringify(json),
+      body: json === undefined ? undefined : typeof json === 'string' || json instanceof FormData ? json : JSON.stringify(json),
       headers: {
-        ...(json === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(json === undefined || json instanceof FormData ? {} : { 'Content-Type': 'application/json' }),
         ...(origin ? { Origin: origin } : {}),
         ...(this.options.clientHeader === false ? {} : { 'X-Vivid-Client': 'web' }),
         ...(this.options.forwardedFor ? { 'X-Forwarded-For': this.options.forwardedFor } : {}),
@@ -64,6 +64,14 @@ export class WebClient {
       }
     }
     return { status: res.status, body: body as T, headers: res.headers };
+  }
+
+  /** The studio's submit: the same multipart form a script sends, authenticated by the cookie. */
+  generate(fields: Record<string, string>, image: Buffer) {
+    const form = new FormData();
+    form.append('image', new Blob([new Uint8Array(image)]), 'source.png');
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    return this.request('POST', '/generate', form);
   }
 
   signUp(email: string, password: string) {
