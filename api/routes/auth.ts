@@ -6,7 +6,7 @@ import { revokeOtherSessions, revokeSession } from '../../infra/db/sessions.js';
 import { consumeSignInLink } from '../../infra/db/sign-in-links.js';
 import type { AccountsConfig } from '../../infra/config.js';
 import type { Database } from '../../infra/db/types.js';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from '../../infra/auth/password-hash.js';
+import { hashPassword, prepareDummyHash, verifyAgainstDummy, verifyPassword } from '../../infra/auth/password-hash.js';
 import { clearSessionCookie } from '../auth/session-cookie.js';
 import { DEFAULT_SIGN_IN_THROTTLE, signInThrottle } from '../auth/sign-in-throttle.js';
 import { startSession } from '../auth/start-session.js';
@@ -32,6 +32,7 @@ export function authRoutes(deps: AuthDeps): Router<WebSessionState> {
   const { db, settings } = deps;
   const router = new Router<WebSessionState>({ prefix: '/auth' });
   const throttle = signInThrottle(db, { ...DEFAULT_SIGN_IN_THROTTLE, ...settings.signInLimits });
+  void prepareDummyHash();
 
   router.get('/config', (ctx) => {
     ctx.body = { signup: settings.signup };

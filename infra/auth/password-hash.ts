@@ -41,9 +41,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
  */
 let dummy: Promise<string> | undefined;
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummy ??= hashPassword(randomBytes(18).toString('base64url'));
-  await verifyPassword(password, await dummy);
+  await verifyPassword(password, await prepareDummyHash());
   return false;
+}
+
+/** Called at start-up, so that not even the first unknown email pays for making the dummy. */
+export function prepareDummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(18).toString('base64url'));
+  return dummy;
 }
 
 function derive(password: string, salt: Buffer, cost: Argon2Cost, tagLength: number): Promise<Buffer> {
