@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
 import type { AccountsConfig } from '../infra/config.js';
+import { countRequest } from '../infra/db/request-counts.js';
 import type { Database } from '../infra/db/types.js';
 import type { Logger } from '../infra/log/logger.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
@@ -10,6 +11,7 @@ import { errorHandler } from './errors.js';
 import type { JobQueue } from './job-queue.js';
 import { sessionResolver } from './auth/start-session.js';
 import { loadWebSession } from './auth/web-session.js';
+import type { WebhookSettings } from './routes/generate.js';
 import { authenticate, type AuthState, type KeyResolver } from './middleware/authenticate.js';
 import { csrfGuard } from './middleware/csrf.js';
 import { rateLimit } from './middleware/rate-limit.js';
@@ -36,6 +38,9 @@ export interface AppDeps {
     readonly maxImageBytes: number;
     readonly videoUrlTtlSeconds: number;
     readonly rateLimitPerMinute: number;
+    /** Jobs one account may have PROCESSING at once; 0: no limit. */
+    readonly maxJobsInFlight: number;
+    readonly webhooks: WebhookSettings;
     readonly engineQueues: { readonly wan: string; readonly veo: string };
     readonly veoPollIntervalSeconds: number;
     readonly veoDeadlineSeconds: number;
@@ -76,12 +81,12 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   const api = new Router<AuthState>({ prefix: '/api/v1' });
   api.use(authenticate({ resolve: deps.resolveApiKey, resolveSession }));
   api.use(csrfGuard({ allowedOrigins }));
-  api.use(rateLimit({ perMinute: settings.rateLimitPerMinute }));
+  api.use(rateLimit({ perMinute: settings.rateLimitPerMinute, count: (subject, windowSeconds) => countRequest(deps.db, subject, windowSeconds) }));
   for (const resource of [
-    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel }),
+    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel, maxJobsInFlight: settings.maxJobsInFlight, webhooks: settings.webhooks }),
     statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
-    usageRoutes({ db: deps.db }),
+    usageRoutes({ db: deps.db, limits: { requestsPerMinute: settings.rateLimitPerMinute, jobsInFlight: settings.maxJobsInFlight } }),
     dailyUsageRoutes({ db: deps.db }),
     jobDetailRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     keyRoutes({ db: deps.db }),

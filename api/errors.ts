@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
+import { isDependencyUnavailable } from './dependency-errors.js';
 
 /** An error whose message is meant for the client, with the status it maps to. */
 export class ApiError extends Error {
@@ -44,6 +45,13 @@ export function errorHandler(log: (message: string, err: unknown) => void): Midd
       if (typeof status === 'number' && status >= 400 && status < 500 && (err as { expose?: boolean }).expose) {
         ctx.status = status;
         ctx.body = { error: (err as Error).message };
+        return;
+      }
+      if (isDependencyUnavailable(err)) {
+        log(`503 on ${ctx.method} ${ctx.path}: a dependency is unavailable`, err);
+        ctx.status = 503;
+        ctx.set('Retry-After', '5');
+        ctx.body = { error: 'The service is briefly unavailable (a database or queue is restarting). Try again shortly.' };
         return;
       }
       log(`unhandled error on ${ctx.method} ${ctx.path}`, err);

@@ -11,6 +11,7 @@
  * Settings (env): BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (16, status),
  * BENCH_GENERATE_CONCURRENCY (16), BENCH_GENERATE_KIB (1024, the /generate image size), BENCH_UPLOADS (50), BENCH_UPLOAD_MIB (20),
  * BENCH_ONLY (comma-separated subset of status,generate,uploads; all by default),
+ * BENCH_RATE_LIMIT_PER_MINUTE (the API's RATE_LIMIT_PER_MINUTE; 0, off, by default),
  * BENCH_CPU_PROF=<dir> (write a V8 CPU profile of the API process there),
  * VIVID_TEST_POSTGRES_URL (admin connection; default postgres://postgres@127.0.0.1:5432/test).
  * Benchmarks do not pass or fail: the exit status is 0 whenever the measurements ran.
@@ -118,7 +119,9 @@ async function main(): Promise<void> {
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: devServer.address,
     PORT: String(apiPort),
-    RATE_LIMIT_PER_MINUTE: '0',
+    // Off unless asked for (BENCH_RATE_LIMIT_PER_MINUTE, e.g. 1000000000): its cost is one upsert per request.
+    RATE_LIMIT_PER_MINUTE: process.env.BENCH_RATE_LIMIT_PER_MINUTE ?? '0',
+    MAX_JOBS_IN_FLIGHT: '0',
     LOG_LEVEL: 'warn',
     VIVID_DATA_DIR: path.join(tmp, 'data'),
   };

@@ -63,6 +63,7 @@ const schema = z.object({
   MAX_IMAGE_BYTES: positiveInt.default(25 * 1024 * 1024),
   VEO_POLL_INTERVAL_SECONDS: positiveInt.max(600).default(10),
   VEO_DEADLINE_SECONDS: positiveInt.max(24 * 3600).default(30 * 60),
+  ORPHANED_JOB_GRACE_SECONDS: positiveInt.max(24 * 3600).default(120),
   VEO_API_KEY: optionalText,
   GOOGLE_CLOUD_PROJECT: optionalText,
   GOOGLE_CLOUD_LOCATION: optionalText,
@@ -93,6 +94,15 @@ const schema = z.object({
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(400).default(30),
   SIGNIN_MAX_FAILURES_PER_EMAIL: positiveInt.default(10),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(100),
+  MAX_JOBS_IN_FLIGHT: z.coerce.number().int().min(0).default(20),
+  WEBHOOK_HTTP_HOSTS: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:[\]-]+(,[A-Za-z0-9.:[\]-]+)*$/, 'must be host names or addresses separated by commas, e.g. localhost,127.0.0.1')
+    .optional(),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: flag,
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(30).default(10),
+  WEBHOOK_RETRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -122,8 +132,13 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** People's accounts: whether anyone may sign up, and what a new account gets. */
   readonly accounts: AccountsConfig;
+  /** Jobs one account may have PROCESSING at once; 0: no limit. */
+  readonly maxJobsInFlight: number;
+  readonly webhooks: WebhookConfig;
   readonly veoPollIntervalSeconds: number;
   readonly veoDeadlineSeconds: number;
+  /** A PROCESSING job this old whose workflow never started (its API died mid-submit) is failed and refunded. */
+  readonly orphanedJobGraceSeconds: number;
   /** Google Veo on Vertex AI; `enabled` is false when no Veo credentials are configured. */
   readonly veo: VeoConfig;
   /** The Wan 2.1 GPU worker; `model` is undefined when no Wan model is configured. */
@@ -139,6 +154,17 @@ export interface AccountsConfig {
   readonly sessionTtlSeconds: number;
   /** Failed sign-ins allowed per 15 minutes before 429, per email and per client address. */
   readonly signInLimits: { readonly maxFailuresPerEmail: number; readonly maxFailuresPerIp: number };
+}
+
+export interface WebhookConfig {
+  /** Hosts a webhook may reach over plain http (lower case); every other target needs https. */
+  readonly httpHosts: readonly string[];
+  /** Lets webhooks reach private, loopback and link-local addresses (a receiver on the operator's own network). */
+  readonly allowPrivateTargets: boolean;
+  /** One delivery attempt's limit, from connecting to the response's headers. */
+  readonly timeoutSeconds: number;
+  /** Wait before the first retry; each later wait doubles, up to an hour. */
+  readonly retryIntervalSeconds: number;
 }
 
 /** Which Wan weights a Wan worker loads: the tiny random-weight development model, a local folder, or a gs:// prefix synced once. */
@@ -234,8 +260,16 @@ export function loadConfig(env: Env = process.env): Config {
       sessionTtlSeconds: e.SESSION_TTL_DAYS * 86_400,
       signInLimits: Object.freeze({ maxFailuresPerEmail: e.SIGNIN_MAX_FAILURES_PER_EMAIL, maxFailuresPerIp: e.SIGNIN_MAX_FAILURES_PER_ADDRESS }),
     }),
+    maxJobsInFlight: e.MAX_JOBS_IN_FLIGHT,
+    webhooks: Object.freeze({
+      httpHosts: Object.freeze(e.WEBHOOK_HTTP_HOSTS ? e.WEBHOOK_HTTP_HOSTS.toLowerCase().split(',') : []),
+      allowPrivateTargets: isTrue(e.WEBHOOK_ALLOW_PRIVATE_TARGETS),
+      timeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS,
+      retryIntervalSeconds: e.WEBHOOK_RETRY_INTERVAL_SECONDS,
+    }),
     veoPollIntervalSeconds: e.VEO_POLL_INTERVAL_SECONDS,
     veoDeadlineSeconds: e.VEO_DEADLINE_SECONDS,
+    orphanedJobGraceSeconds: e.ORPHANED_JOB_GRACE_SECONDS,
     veo,
     wan: wanConfig(e, dataDir),
     logLevel: e.LOG_LEVEL,

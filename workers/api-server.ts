@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.js';
 import { temporalJobQueue } from '../api/job-queue.js';
 import type { Config } from '../infra/config.js';
-import { findAccountIdByApiKey } from '../infra/db/api-keys.js';
+import { findApiKeyOwner } from '../infra/db/api-keys.js';
 import type { Logger } from '../infra/log/logger.js';
 import type { Runtime } from './runtime.js';
 
@@ -18,13 +18,15 @@ export async function startApiServer(config: Config, runtime: Runtime, log: Logg
     db,
     storage: runtime.storage,
     jobs: temporalJobQueue(runtime.client, { taskQueue: config.queues.control }),
-    resolveApiKey: (key) => findAccountIdByApiKey(db, key),
+    resolveApiKey: (key) => findApiKeyOwner(db, key),
     log,
     mediaSigner: runtime.mediaSigner,
     settings: {
       maxImageBytes: config.maxImageBytes,
       videoUrlTtlSeconds: config.videoUrlTtlSeconds,
       rateLimitPerMinute: config.rateLimitPerMinute,
+      maxJobsInFlight: config.maxJobsInFlight,
+      webhooks: config.webhooks,
       engineQueues: { wan: config.queues.wan, veo: config.queues.veo },
       veoPollIntervalSeconds: config.veoPollIntervalSeconds,
       veoDeadlineSeconds: config.veoDeadlineSeconds,

@@ -1,5 +1,6 @@
 /** The control worker alone: job workflows and their bookkeeping (`npm run worker:control`). */
 import { createControlWorker } from './control-worker.js';
+import { startOrphanedJobSweeper } from './orphaned-jobs.js';
 import { openRuntime } from './runtime.js';
 import { requireTemporalAddress, runService } from './service.js';
 
@@ -13,5 +14,7 @@ await runService('control worker', async (config, log, onStop, fail) => {
     await running;
   });
   running.catch(fail);
+  const sweeper = startOrphanedJobSweeper({ db: runtime.database.db, client: runtime.client, log, graceSeconds: config.orphanedJobGraceSeconds });
+  onStop(() => sweeper.stop());
   log.info('control worker polling', { taskQueue: config.queues.control });
 });

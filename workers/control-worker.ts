@@ -1,6 +1,9 @@
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createControlActivities } from '../activities/index.js';
+import { createWebhookActivities } from '../activities/webhooks.js';
+import { finishedJobBody } from '../api/job-views.js';
 import type { Config } from '../infra/config.js';
+import { findAccountJobOutcome } from '../infra/db/jobs.js';
 import type { Runtime } from './runtime.js';
 
 export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).pathname;
@@ -10,8 +13,8 @@ export const workflowsPath = new URL('../workflows/index.ts', import.meta.url).p
  * records (credits, job history). Engines run on their own queues and workers.
  */
 export async function createControlWorker(
-  config: Pick<Config, 'queues' | 'temporal'>,
-  runtime: Pick<Runtime, 'database' | 'workerConnection'>,
+  config: Pick<Config, 'queues' | 'temporal' | 'webhooks' | 'videoUrlTtlSeconds'>,
+  runtime: Pick<Runtime, 'database' | 'workerConnection' | 'storage'>,
   /** A prebuilt bundle (production images, tests that start many workers); omitted: bundled at start. */
   workflowBundle?: WorkflowBundleOption,
 ): Promise<Worker> {
@@ -20,6 +23,17 @@ export async function createControlWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.queues.control,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
-    activities: createControlActivities({ db: runtime.database.db }),
+    activities: {
+      ...createControlActivities({ db: runtime.database.db }),
+      ...createWebhookActivities({
+        db: runtime.database.db,
+        // A webhook carries what /status would answer: the same view, built here where the job ended.
+        statusBody: async (accountId, jobId) => {
+          const job = await findAccountJobOutcome(runtime.database.db, accountId, jobId);
+          return job ? JSON.stringify(await finishedJobBody(runtime.storage, job, config.videoUrlTtlSeconds)) : null;
+        },
+        settings: config.webhooks,
+      }),
+    },
   });
 }

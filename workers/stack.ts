@@ -11,6 +11,7 @@ import { startTemporalDevServer, type DevServer } from '../infra/temporal/dev-se
 import { searchAttributes } from '../workflows/messages.js';
 import { startApiServer } from './api-server.js';
 import { createControlWorker } from './control-worker.js';
+import { startOrphanedJobSweeper } from './orphaned-jobs.js';
 import { openRuntime } from './runtime.js';
 import { runService } from './service.js';
 import { createVeoWorker } from './veo-worker.js';
@@ -47,6 +48,8 @@ await runService('stack', async (config, _log, onStop, fail) => {
     await workerDone;
   });
   workerDone.catch(fail);
+  const sweeper = startOrphanedJobSweeper({ db: runtime.database.db, client: runtime.client, log: createLogger({ level: config.logLevel, component: 'control' }), graceSeconds: config.orphanedJobGraceSeconds });
+  onStop(() => sweeper.stop());
 
   // Veo runs in the stack when credentials are configured; otherwise veo3.1 jobs wait, queued.
   let veoServed = false;

@@ -1,1 +1,2 @@
 export { videoJob } from './video-job.js';
+export { jobWebhook } from './job-webhook.js';

@@ -61,6 +61,19 @@ export interface VideoJobInput {
   readonly pollIntervalSeconds: number;
   /** Seconds a Veo operation may run from its submission; absent in jobs started before it existed: 30 minutes. */
   readonly veoDeadlineSeconds?: number;
+  /** Present when the client gave a webhook_url (the URL itself is in the job's delivery record). */
+  readonly webhook?: { readonly retryIntervalSeconds: number };
+}
+
+export interface JobWebhookInput {
+  readonly jobId: string;
+  /** Wait before the first retry; each later one doubles, up to an hour. */
+  readonly retryIntervalSeconds: number;
+}
+
+/** The delivery workflow of a job's webhook: one per job, so its id follows from the job's. */
+export function jobWebhookWorkflowId(jobId: string): string {
+  return `${jobId}-webhook`;
 }
 
 /** What every engine hands back: keys of objects it has already written to storage. */

@@ -4,17 +4,21 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  ParentClosePolicy,
   patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
+  startChild,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ControlActivities } from '../activities/index.js';
+import { jobWebhook } from './job-webhook.js';
 import {
   jobProgressQuery,
+  jobWebhookWorkflowId,
   searchAttributes,
   type EngineActivities,
   type EngineOutput,
@@ -72,6 +76,7 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     await control.finalizeJob({ jobId: input.jobId, output });
     setStage('completed', 1);
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'COMPLETED' }]);
+    await CancellationScope.nonCancellable(() => startWebhook(input));
     return output;
   } catch (err) {
     const message = failureMessage(err);
@@ -84,8 +89,23 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     });
     setStage('failed');
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'FAILED' }]);
+    await CancellationScope.nonCancellable(() => startWebhook(input));
     throw err;
   }
+}
+
+/**
+ * Hands the job's webhook to a delivery workflow of its own, once the record is final. ABANDON:
+ * the job closes now, whatever the receiver does (workflows/job-webhook.ts says why).
+ * Patched: jobs started before webhooks existed replay without the extra command (test/replay).
+ */
+async function startWebhook(input: VideoJobInput): Promise<void> {
+  if (!input.webhook || !patched('job-webhook')) return;
+  await startChild(jobWebhook, {
+    workflowId: jobWebhookWorkflowId(input.jobId),
+    args: [{ jobId: input.jobId, retryIntervalSeconds: input.webhook.retryIntervalSeconds }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
 }
 
 type StageReporter = (stage: JobStage, fraction: number, operationName?: string) => void;

@@ -8,9 +8,11 @@ export interface AuthState {
   credential?: 'key' | 'session';
   /** Set when `credential` is 'session'. */
   sessionId?: string;
+  /** The API key the request came with: rate limits count per key. */
+  apiKeyId?: string;
 }
 
-export type KeyResolver = (apiKey: string) => Promise<string | null>;
+export type KeyResolver = (apiKey: string) => Promise<{ accountId: string; keyId: string } | null>;
 export type SessionResolver = (token: string) => Promise<{ accountId: string; sessionId: string } | null>;
 
 /**
@@ -22,7 +24,7 @@ export type SessionResolver = (token: string) => Promise<{ accountId: string; se
 export function authenticate(options: { resolve: KeyResolver; resolveSession?: SessionResolver; ttlMs?: number; maxEntries?: number }): Middleware<AuthState> {
   const ttlMs = options.ttlMs ?? 5000;
   const maxEntries = options.maxEntries ?? 10_000;
-  const cache = new Map<string, { accountId: string | null; expires: number }>();
+  const cache = new Map<string, { owner: { accountId: string; keyId: string } | null; expires: number }>();
 
   return async function authenticateRequest(ctx, next) {
     const key = ctx.get('X-API-Key').trim();
@@ -39,12 +41,13 @@ export function authenticate(options: { resolve: KeyResolver; resolveSession?: S
     const now = Date.now();
     let hit = cache.get(key);
     if (!hit || hit.expires < now) {
-      hit = { accountId: await options.resolve(key), expires: now + ttlMs };
+      hit = { owner: await options.resolve(key), expires: now + ttlMs };
       if (cache.size >= maxEntries) cache.clear();
       cache.set(key, hit);
     }
-    if (!hit.accountId) throw new ApiError(401, 'Invalid API key.');
-    ctx.state.accountId = hit.accountId;
+    if (!hit.owner) throw new ApiError(401, 'Invalid API key.');
+    ctx.state.accountId = hit.owner.accountId;
+    ctx.state.apiKeyId = hit.owner.keyId;
     ctx.state.credential = 'key';
     await next();
   };

@@ -1,31 +1,37 @@
 import type { Middleware } from 'koa';
 import { ApiError } from '../errors.js';
+import { rateLimitHeaders, REQUEST_POLICY, type PolicyState } from '../rate-limit-headers.js';
 import type { AuthState } from './authenticate.js';
 
+/** Counts one request of a subject in its current window; shared by every API process (infra/db/request-counts.ts). */
+export type RequestCounter = (subject: string, windowSeconds: number) => Promise<{ hits: number; resetSeconds: number }>;
+
+const WINDOW_SECONDS = 60;
+
 /**
- * A token bucket per account: `perMinute` requests a minute on average, bursts up to the same
- * number. Held in this process's memory, so each API replica counts on its own.
+ * At most `perMinute` requests per API key in each minute, counted in the database so that
+ * every API process behind a load balancer enforces the same limit. A fixed window: one upsert
+ * per request and nothing to sweep, at the price of allowing up to twice the rate across a
+ * window boundary. Every response says where the key stands (RateLimit-Policy / RateLimit).
  */
-export function rateLimit(options: { perMinute: number; now?: () => number }): Middleware<AuthState> {
-  const now = options.now ?? Date.now;
-  const capacity = options.perMinute;
-  const refillPerMs = options.perMinute / 60_000;
-  const buckets = new Map<string, { tokens: number; at: number }>();
+export function rateLimit(options: { perMinute: number; count: RequestCounter }): Middleware<AuthState> {
+  const quota = options.perMinute;
 
   return async function limitRate(ctx, next) {
-    if (capacity <= 0) return next();
-    const t = now();
-    const bucket = buckets.get(ctx.state.accountId) ?? { tokens: capacity, at: t };
-    bucket.tokens = Math.min(capacity, bucket.tokens + (t - bucket.at) * refillPerMs);
-    bucket.at = t;
-    buckets.set(ctx.state.accountId, bucket);
-    if (bucket.tokens < 1) {
-      const retryAfter = Math.ceil((1 - bucket.tokens) / refillPerMs / 1000);
-      throw new ApiError(429, `Rate limit exceeded: at most ${capacity} requests a minute. Retry in ${retryAfter} s.`, {
+    if (quota <= 0) return next();
+    // Requests signed in some other way than with a key (none yet) count against their account.
+    const subject = ctx.state.apiKeyId ? `key:${ctx.state.apiKeyId}` : `account:${ctx.state.accountId}`;
+    const { hits, resetSeconds } = await options.count(subject, WINDOW_SECONDS);
+    const state: PolicyState = { name: REQUEST_POLICY, quota, remaining: quota - hits, windowSeconds: WINDOW_SECONDS, resetSeconds: Math.max(1, resetSeconds) };
+    const headers = rateLimitHeaders([state]);
+    if (hits > quota) {
+      const retryAfter = Math.max(1, Math.ceil(resetSeconds));
+      throw new ApiError(429, `Rate limit exceeded: at most ${quota} requests a minute per API key. Retry in ${retryAfter} s.`, {
+        ...headers,
         'Retry-After': String(retryAfter),
       });
     }
-    bucket.tokens -= 1;
+    ctx.set(headers);
     await next();
   };
 }

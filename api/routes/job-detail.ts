@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { isUuid } from '../../infra/db/accounts.js';
-import { findJob } from '../../infra/db/jobs.js';
+import { findAccountJobOutcome, findJob } from '../../infra/db/jobs.js';
 import { notFound } from '../errors.js';
 import type { AuthState } from '../middleware/authenticate.js';
 import { statusBody, type StatusDeps } from './status.js';
@@ -24,11 +24,12 @@ export function jobDetailRoutes(deps: StatusDeps): Router<AuthState> {
   const router = new Router<AuthState>();
   router.get('/jobs/:jobId', async (ctx) => {
     const jobId = ctx.params.jobId!;
-    const job = isUuid(jobId) ? await findJob(deps.db, jobId.toLowerCase()) : undefined;
+    const outcome = isUuid(jobId) ? await findAccountJobOutcome(deps.db, ctx.state.accountId, jobId.toLowerCase()) : undefined;
+    const job = outcome && (await findJob(deps.db, outcome.id));
     // Another account's job and a job that never existed read the same: 404.
-    if (!job || job.account_id !== ctx.state.accountId) throw notFound(`No job with id '${jobId}'.`);
+    if (!outcome || !job) throw notFound(`No job with id '${jobId}'.`);
     ctx.body = {
-      ...(await statusBody(deps, job)),
+      ...(await statusBody(deps, outcome)),
       prompt: job.prompt,
       params: contractParams(job.params),
       image_url: await deps.storage.signedUrl(job.input_key, deps.videoUrlTtlSeconds),

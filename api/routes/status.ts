@@ -5,7 +5,7 @@ import type { Database } from '../../infra/db/types.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import { ApiError, notFound } from '../errors.js';
 import type { JobQueue } from '../job-queue.js';
-import { posterUrl, videoUrl } from '../job-views.js';
+import { finishedJobBody, webhookView } from '../job-views.js';
 import type { AuthState } from '../middleware/authenticate.js';
 
 export interface StatusDeps {
@@ -19,7 +19,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The body of GET /status/{id}; GET /jobs/{id} is this plus the job's parameters. */
 export async function statusBody(deps: Pick<StatusDeps, 'storage' | 'jobs' | 'videoUrlTtlSeconds'>, job: JobOutcome): Promise<Record<string, unknown>> {
-  const body: Record<string, unknown> = { job_id: job.id, status: job.status, model: job.model };
+  let body: Record<string, unknown> = { job_id: job.id, status: job.status, model: job.model };
   if (job.status === 'PROCESSING') {
     // Without an answer from the workflow (its worker restarting, say) the record alone speaks.
     const live = await deps.jobs.progress(job.id);
@@ -27,13 +27,10 @@ export async function statusBody(deps: Pick<StatusDeps, 'storage' | 'jobs' | 'vi
       body.stage = live.stage;
       body.progress = Math.round(live.progress * 100) / 100;
     }
-  } else if (job.status === 'COMPLETED') {
-    body.video_url = await videoUrl(deps.storage, job, deps.videoUrlTtlSeconds);
-    body.poster_url = await posterUrl(deps.storage, job, deps.videoUrlTtlSeconds);
-    if (Object.keys(job.engine_notes).length > 0) body.notes = job.engine_notes;
   } else {
-    body.error = job.error ?? 'The job failed.';
+    body = await finishedJobBody(deps.storage, job, deps.videoUrlTtlSeconds);
   }
+  if (job.webhook) body.webhook = webhookView(job.webhook);
   return body;
 }
 

@@ -3,6 +3,7 @@ import type { EngineRequest, VeoParams, WanParams } from '../../workflows/messag
 import { DEFAULT_VEO_MODEL } from '../../infra/config.js';
 import { unsupportedCombination } from '../../infra/engines/veo/capabilities.js';
 import { booleanField, choiceField, integerField, numberField, textField } from './form-fields.js';
+import { STRICT_WEBHOOK_POLICY, webhookUrlField, type WebhookTargetPolicy } from './webhook-url.js';
 
 /**
  * The one description of `POST /api/v1/generate`: its checks, its types and (through
@@ -17,6 +18,8 @@ const common = {
   model: choiceField(['wan2.1', 'veo3.1'] as const).default('wan2.1'),
   negative_prompt: textField(MAX_PROMPT).optional(),
   seed: integerField(0, UINT32_MAX).optional(),
+  /** Where to POST the job's final status, signed (Standard Webhooks); see api/schemas/webhook-url.ts. */
+  webhook_url: webhookUrlField().optional(),
 };
 
 // Wan 2.1's VAE downsamples 8× and its transformer patches 2×2, so sides are multiples of 16;
@@ -44,6 +47,10 @@ const veo = {
 const WAN_MAX_PIXELS = 1280 * 720;
 
 export const generateFieldsSchema = z.object({ ...common, ...wan, ...veo }).strict();
+
+/** The same schema with the operator's webhook settings in force (plain http to allowed hosts, private targets). */
+const schemaForPolicy = (policy: WebhookTargetPolicy) =>
+  policy === STRICT_WEBHOOK_POLICY ? generateFieldsSchema : generateFieldsSchema.extend({ webhook_url: webhookUrlField(policy).optional() });
 export type GenerateFields = z.output<typeof generateFieldsSchema>;
 
 export const wanOnlyFields = Object.keys(wan);
@@ -58,20 +65,36 @@ export class FieldError extends Error {
  * Checks the text fields of a generate request and returns the engine request they describe.
  * Throws FieldError with a message naming the offending parameter.
  */
-export function parseGenerateFields(raw: Record<string, unknown>, options: { veoModel?: string | undefined } = {}): EngineRequest {
+export function parseGenerateFields(raw: Record<string, unknown>, options: GenerateOptions = {}): EngineRequest {
+  return parseGenerateRequest(raw, options).engine;
+}
+
+export interface GenerateOptions {
+  readonly veoModel?: string | undefined;
+  readonly webhookPolicy?: WebhookTargetPolicy | undefined;
+}
+
+export interface GenerateRequest {
+  readonly engine: EngineRequest;
+  readonly webhookUrl: string | null;
+}
+
+/** The engine request and the delivery options of a generate request. */
+export function parseGenerateRequest(raw: Record<string, unknown>, options: GenerateOptions = {}): GenerateRequest {
   for (const [name, value] of Object.entries(raw)) {
     if (!knownFields.has(name)) throw new FieldError(`Unknown parameter '${name}'.`);
     if (Array.isArray(value)) throw new FieldError(`Parameter '${name}' was sent more than once.`);
   }
   if (raw.prompt === undefined) throw new FieldError(`Missing required parameter 'prompt'.`);
 
-  const parsed = generateFieldsSchema.safeParse(raw);
+  const parsed = schemaForPolicy(options.webhookPolicy ?? STRICT_WEBHOOK_POLICY).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'request');
     throw new FieldError(`Invalid parameter '${name}': ${issue.message}.`);
   }
   const f = parsed.data;
+  const webhookUrl = f.webhook_url ?? null;
   const foreign = f.model === 'wan2.1' ? veoOnlyFields : wanOnlyFields;
   const misplaced = foreign.find((name) => raw[name] !== undefined);
   if (misplaced) throw new FieldError(`Parameter '${misplaced}' does not apply to model '${f.model}'.`);
@@ -90,7 +113,7 @@ export function parseGenerateFields(raw: Record<string, unknown>, options: { veo
       steps: f.steps,
       seed: f.seed ?? 42,
     };
-    return { model: 'wan2.1', params };
+    return { engine: { model: 'wan2.1', params }, webhookUrl };
   }
 
   // Combinations Google documents as unsupported for the configured model are a 400 now, not a failed job later.
@@ -110,5 +133,5 @@ export function parseGenerateFields(raw: Record<string, unknown>, options: { veo
     negativePrompt: f.negative_prompt?.trim() || null,
     seed: f.seed ?? null,
   };
-  return { model: 'veo3.1', params };
+  return { engine: { model: 'veo3.1', params }, webhookUrl };
 }

@@ -1,4 +1,4 @@
-import { Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import multer from '@koa/multer';
 import type { StorageEngine } from 'multer';
 import type { Context } from 'koa';
@@ -45,7 +45,9 @@ export async function receiveImage(ctx: Context, options: { storage: ObjectStora
           done(null, chunk);
         },
       });
-      file.stream.pipe(tap);
+      // pipeline, not pipe: a part cut off mid-file (an aborted or truncated request) must end the
+      // write with an error, or the storage write waits forever and its temp file stays behind.
+      pipeline(file.stream, tap, () => {});
       storage.put(key, tap).then(
         () => callback(undefined, { size, path: key, buffer: Buffer.concat(head) }),
         (err: unknown) => callback(err),

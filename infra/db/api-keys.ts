@@ -70,7 +70,7 @@ export async function revokeApiKey(db: Kysely<Database>, accountId: string, keyI
  * On every API request the authentication cache misses: one look-up through the unique index
  * on key_hash, and a write of `last_used_at` only when the stored one is over a minute old.
  */
-export async function findAccountIdByApiKey(db: Kysely<Database>, key: string): Promise<string | null> {
+export async function findApiKeyOwner(db: Kysely<Database>, key: string): Promise<{ accountId: string; keyId: string } | null> {
   if (key === '') return null;
   const row = await db
     .selectFrom('api_keys')
@@ -82,5 +82,9 @@ export async function findAccountIdByApiKey(db: Kysely<Database>, key: string): 
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.updateTable('api_keys').set({ last_used_at: sql<Date>`now()` }).where('id', '=', row.id).execute();
   }
-  return row.account_id;
+  return { accountId: row.account_id, keyId: row.id };
+}
+
+export async function findAccountIdByApiKey(db: Kysely<Database>, key: string): Promise<string | null> {
+  return (await findApiKeyOwner(db, key))?.accountId ?? null;
 }

@@ -9,5 +9,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
 export function connectDatabase(url: string, poolSize = 10): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection whose server restarts emits 'error' on the pool; unheard, it would end the
+  // process. The pool drops that connection by itself and the next query opens a new one.
+  pool.on('error', () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

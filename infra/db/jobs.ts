@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { Database, Job, ModelId } from './types.js';
 
 export interface NewJobRecord {
@@ -32,7 +33,10 @@ export async function insertJob(db: Kysely<Database>, job: NewJobRecord): Promis
     .execute();
 }
 
-export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'video_key' | 'poster_key' | 'engine_notes'>;
+export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'video_key' | 'poster_key' | 'engine_notes'> & {
+  /** The job's webhook delivery, when it was given a webhook_url; timestamps as JSON gives them. */
+  readonly webhook: { attempts: number; last_status_code: number | null; last_error: string | null; delivered_at: string | null } | null;
+};
 
 /**
  * What /status needs of a job, as its owner sees it; another account's job reads as absent.
@@ -42,6 +46,11 @@ export async function findAccountJobOutcome(db: Kysely<Database>, accountId: str
   return db
     .selectFrom('jobs')
     .select(['id', 'status', 'model', 'error', 'video_key', 'poster_key', 'engine_notes'])
+    .select((eb) =>
+      jsonObjectFrom(
+        eb.selectFrom('webhook_deliveries as w').select(['w.attempts', 'w.last_status_code', 'w.last_error', sql<string | null>`w.delivered_at`.as('delivered_at')]).whereRef('w.job_id', '=', 'jobs.id'),
+      ).as('webhook'),
+    )
     .where('id', '=', jobId)
     .where('account_id', '=', accountId)
     .executeTakeFirst();
@@ -98,4 +107,10 @@ export async function listAccountJobs(
     q = q.where(sql<boolean>`(created_at, id) < (${createdAt}, ${id}::uuid)`);
   }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+/** PROCESSING jobs recorded before `before`, oldest first: the candidates for the orphaned-job sweep. */
+export async function listProcessingJobIdsBefore(db: Kysely<Database>, before: Date, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('jobs').select('id').where('status', '=', 'PROCESSING').where('created_at', '<', before).orderBy('created_at').limit(limit).execute();
+  return rows.map((r) => r.id);
 }

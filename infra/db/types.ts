@@ -92,6 +92,35 @@ export interface SignInFailureTable {
   window_started_at: Date;
 }
 
+export interface WebhookSecretTable {
+  account_id: string;
+  /** `whsec_` and base64 of 32 random bytes: the Standard Webhooks secret format. */
+  secret: string;
+  /** When this secret was made: a rotation replaces it. */
+  created_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface WebhookDeliveryTable {
+  job_id: string;
+  account_id: string;
+  url: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** The receiver's status code on the latest attempt; null when no response came (refused, timed out, unreachable). */
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  /** Set when delivery stopped for good without success (410, a refused target, retries exhausted). */
+  gave_up_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface RateLimitWindowTable {
+  subject: string;
+  window_start: Date;
+  hits: number;
+}
+
 export interface Database {
   accounts: AccountTable;
   api_keys: ApiKeyTable;
@@ -100,6 +129,9 @@ export interface Database {
   sessions: SessionTable;
   sign_in_links: SignInLinkTable;
   sign_in_failures: SignInFailureTable;
+  webhook_secrets: WebhookSecretTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  rate_limit_windows: RateLimitWindowTable;
 }
 
 export type Account = Selectable<AccountTable>;
@@ -110,3 +142,4 @@ export type Job = Selectable<JobTable>;
 export type NewJob = Insertable<JobTable>;
 export type JobUpdate = Updateable<JobTable>;
 export type LedgerEntry = Selectable<CreditLedgerTable>;
+export type WebhookDelivery = Selectable<WebhookDeliveryTable>;

@@ -50,6 +50,8 @@ export interface Pipeline {
   readonly engines: TestEngineControl;
   /** A new account with its first API key. */
   newAccount(credits: number): Promise<{ accountId: string; apiKey: string }>;
+  /** A second API process's worth: another app on the same database and Temporal, as behind one load balancer. */
+  startAnotherApi(): Promise<RunningApi>;
   /** Stops the control worker and starts a fresh one, as a redeploy would. */
   restartControlWorker(): Promise<void>;
   stopControlWorker(): Promise<void>;
@@ -75,6 +77,7 @@ export async function startPipeline(
     VEO_TASK_QUEUE: `veo-${id}`,
     VEO_POLL_INTERVAL_SECONDS: '1',
     RATE_LIMIT_PER_MINUTE: '0',
+    MAX_JOBS_IN_FLIGHT: '0',
     ...env,
   });
   const database = await databaseCase.open();
@@ -115,6 +118,7 @@ export async function startPipeline(
     controlWorker = undefined;
   };
   await startControlWorker();
+  const moreApis: RunningApi[] = [];
 
   return {
     config,
@@ -128,6 +132,11 @@ export async function startPipeline(
       const { key } = await createApiKey(database.db, account.id, 'test');
       return { accountId: account.id, apiKey: key };
     },
+    async startAnotherApi() {
+      const another = await startApiServer(config, runtime, createLogger({ level: 'error', component: 'api' }), { host: '127.0.0.1', port: await findFreePort(), publicUrl });
+      moreApis.push(another);
+      return another;
+    },
     async restartControlWorker() {
       await stopControlWorker();
       await startControlWorker();
@@ -140,6 +149,7 @@ export async function startPipeline(
       for (const w of engineWorkers) w.shutdown();
       await Promise.all(engineRuns);
       await api.close();
+      for (const another of moreApis) await another.close();
       await workerConnection.close();
       await connection.close();
       await database.close();

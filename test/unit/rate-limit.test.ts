@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Context } from 'koa';
-import { ApiError } from '../../api/errors.js';
-import { rateLimit } from '../../api/middleware/rate-limit.js';
+import { rateLimitHeaders } from '../../api/rate-limit-headers.js';
 
-test('each account gets its own bucket that refills over time', async () => {
-  let now = 0;
-  const limit = rateLimit({ perMinute: 3, now: () => now });
-  const call = (accountId: string) => limit({ state: { accountId } } as unknown as Context & { state: { accountId: string } }, async () => {});
-  for (let i = 0; i < 3; i++) await call('a');
-  await assert.rejects(call('a'), (err: unknown) => err instanceof ApiError && err.status === 429 && err.headers['Retry-After'] === '20');
-  await call('b');
-  now += 20_000; // one token back
-  await call('a');
-  await assert.rejects(call('a'));
+test('RateLimit-Policy and RateLimit follow the draft-11 syntax: quoted names, q/w/qu, r/t', () => {
+  const headers = rateLimitHeaders([
+    { name: 'requests', quota: 600, remaining: 598, windowSeconds: 60, resetSeconds: 41.2 },
+    { name: 'jobs', quota: 20, remaining: 19, unit: 'concurrent-requests' },
+  ]);
+  assert.equal(headers['RateLimit-Policy'], '"requests";q=600;w=60, "jobs";q=20;qu="concurrent-requests"');
+  assert.equal(headers.RateLimit, '"requests";r=598;t=42, "jobs";r=19');
 });
 
-test('zero disables the limit', async () => {
-  const limit = rateLimit({ perMinute: 0 });
-  for (let i = 0; i < 100; i++) await limit({ state: { accountId: 'a' } } as never, async () => {});
+test('remaining quota never goes below zero', () => {
+  assert.equal(rateLimitHeaders([{ name: 'requests', quota: 3, remaining: -2, windowSeconds: 60, resetSeconds: 5 }]).RateLimit, '"requests";r=0;t=5');
 });

@@ -8,8 +8,9 @@ import { accounts } from './accounts.js';
 import { CommandError, UsageError, type Command, type CommandGroup, type OptionValues } from './command.js';
 import { credits } from './credits.js';
 import { keys } from './keys.js';
+import { webhooks } from './webhooks.js';
 
-const groups: readonly CommandGroup[] = [accounts, keys, credits];
+const groups: readonly CommandGroup[] = [accounts, keys, credits, webhooks];
 
 /** Exit codes: 0 done, 1 failed, 2 wrong invocation. */
 export async function main(argv: readonly string[]): Promise<number> {
