@@ -105,6 +105,11 @@ const schema = z.object({
   WAN_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(7200).default(300),
   WAN_PREVIEW_EVERY_STEPS: z.coerce.number('must be a whole number of steps, 0 for none').int('must be a whole number of steps, 0 for none').min(0).max(100).default(5),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  SIGNUP: z.enum(['open', 'closed'], "must be 'open' or 'closed'").default('open'),
+  SIGNUP_MONTHLY_CREDITS: z.coerce.number().int().min(0).default(100),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(400).default(30),
+  SIGNIN_MAX_FAILURES_PER_EMAIL: positiveInt.default(10),
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(100),
   MAX_JOBS_IN_FLIGHT: z.coerce.number().int().min(0).default(20),
   WEBHOOK_HTTP_HOSTS: z
     .string()
@@ -143,6 +148,8 @@ export interface Config {
   readonly videoUrlTtlSeconds: number;
   readonly maxImageBytes: number;
   readonly rateLimitPerMinute: number;
+  /** People's accounts: whether anyone may sign up, and what a new account gets. */
+  readonly accounts: AccountsConfig;
   /** Jobs one account may have PROCESSING at once; 0: no limit. */
   readonly maxJobsInFlight: number;
   readonly webhooks: WebhookConfig;
@@ -176,6 +183,16 @@ export interface TemporalConnectionConfig {
   readonly apiKey: string | undefined;
   readonly clientCertFile: string | undefined;
   readonly clientKeyFile: string | undefined;
+}
+
+export interface AccountsConfig {
+  /** `closed`: only operators create accounts (`vivid accounts create`). */
+  readonly signup: 'open' | 'closed';
+  readonly signupMonthlyCredits: number;
+  /** How long a browser stays signed in. */
+  readonly sessionTtlSeconds: number;
+  /** Failed sign-ins allowed per 15 minutes before 429, per email and per client address. */
+  readonly signInLimits: { readonly maxFailuresPerEmail: number; readonly maxFailuresPerIp: number };
 }
 
 export interface WebhookConfig {
@@ -303,6 +320,12 @@ export function loadConfig(env: Env = process.env): Config {
     videoUrlTtlSeconds: e.VIDEO_URL_TTL_SECONDS,
     maxImageBytes: e.MAX_IMAGE_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    accounts: Object.freeze({
+      signup: e.SIGNUP,
+      signupMonthlyCredits: e.SIGNUP_MONTHLY_CREDITS,
+      sessionTtlSeconds: e.SESSION_TTL_DAYS * 86_400,
+      signInLimits: Object.freeze({ maxFailuresPerEmail: e.SIGNIN_MAX_FAILURES_PER_EMAIL, maxFailuresPerIp: e.SIGNIN_MAX_FAILURES_PER_ADDRESS }),
+    }),
     maxJobsInFlight: e.MAX_JOBS_IN_FLIGHT,
     webhooks: Object.freeze({
       httpHosts: Object.freeze(e.WEBHOOK_HTTP_HOSTS ? e.WEBHOOK_HTTP_HOSTS.toLowerCase().split(',') : []),

@@ -36,6 +36,8 @@ export async function startApiServer(config: Config, runtime: Pick<Runtime, 'dat
       veoPollIntervalSeconds: config.veoPollIntervalSeconds,
       veoDeadlineSeconds: config.veoDeadlineSeconds,
       veoModel: config.veo.model,
+      publicUrl: config.http.publicUrl,
+      accounts: config.accounts,
     },
   });
   const server = http.createServer({ requireHostHeader: false }, requireHost(app.callback()));

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
-import { findAccountJobOutcome } from '../../infra/db/jobs.js';
+import { findAccountJobOutcome, type JobOutcome } from '../../infra/db/jobs.js';
 import type { Database } from '../../infra/db/types.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import { ApiError, notFound } from '../errors.js';
@@ -9,7 +9,7 @@ import { finishedJobBody, jobBodyBase, signedLink, webhookView } from '../job-vi
 import type { AuthState } from '../middleware/authenticate.js';
 import { previewKey } from '../../infra/media/preview-keys.js';
 import { createPreviewInterest } from '../preview-interest.js';
-import { createQueueEstimator } from '../queue-estimate.js';
+import { createQueueEstimator, type QueueEstimate } from '../queue-estimate.js';
 
 export interface StatusDeps {
   readonly db: Kysely<Database>;
@@ -20,6 +20,51 @@ export interface StatusDeps {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What only the status route adds to a waiting or rendering job: its place in line and previews. */
+export interface LiveExtras {
+  estimateQueue(job: JobOutcome): Promise<QueueEstimate>;
+  noteInterest(jobId: string): void;
+}
+
+/** The body of GET /status/{id}; GET /jobs/{id} is this plus the job's parameters. */
+export async function statusBody(deps: Pick<StatusDeps, 'storage' | 'jobs' | 'videoUrlTtlSeconds'>, job: JobOutcome, extras?: LiveExtras): Promise<Record<string, unknown>> {
+  let body: Record<string, unknown> = jobBodyBase(job);
+  if (job.status === 'PROCESSING') {
+    // Without an answer from the workflow (its worker restarting, say) the record alone speaks.
+    const live = await deps.jobs.progress(job.id);
+    if (live) {
+      body.stage = live.stage;
+      body.progress = Math.round(live.progress * 100) / 100;
+      if (live.attempt !== undefined) body.attempt = live.attempt;
+      if (live.lastError !== undefined) body.last_error = live.lastError;
+      body.started_at ??= live.startedAt;
+      if (live.stage === 'queued') {
+        if (extras) {
+          const estimate = await extras.estimateQueue(job);
+          body.queue_position = estimate.queuePosition;
+          body.eta_seconds = estimate.etaSeconds;
+        }
+      } else {
+        body.eta_seconds = live.etaSeconds;
+      }
+      // Veo gives no previews; a Wan render makes them only while someone polls like this.
+      if (job.model === 'wan2.1' && live.stage === 'rendering' && extras) {
+        extras.noteInterest(job.id);
+        if (live.previewStep !== undefined) {
+          const link = await signedLink(deps.storage, previewKey(job.id), deps.videoUrlTtlSeconds);
+          body.preview_url = link.url;
+          body.preview_url_expires_at = link.expiresAt;
+          body.preview_step = live.previewStep;
+        }
+      }
+    }
+  } else {
+    body = await finishedJobBody(deps.storage, job, deps.videoUrlTtlSeconds);
+  }
+  if (job.webhook) body.webhook = webhookView(job.webhook);
+  return body;
+}
 
 export function statusRoutes(deps: StatusDeps): Router<AuthState> {
   const router = new Router<AuthState>();
@@ -35,39 +80,7 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
 
   router.get('/status/:jobId', async (ctx) => {
     const job = await loadOwnJob(ctx.state.accountId, ctx.params.jobId!);
-    let body: Record<string, unknown> = jobBodyBase(job);
-    if (job.status === 'PROCESSING') {
-      // Without an answer from the workflow (its worker restarting, say) the record alone speaks.
-      const live = await deps.jobs.progress(job.id);
-      if (live) {
-        body.stage = live.stage;
-        body.progress = Math.round(live.progress * 100) / 100;
-        if (live.attempt !== undefined) body.attempt = live.attempt;
-        if (live.lastError !== undefined) body.last_error = live.lastError;
-        body.started_at ??= live.startedAt;
-        if (live.stage === 'queued') {
-          const estimate = await estimateQueue(job);
-          body.queue_position = estimate.queuePosition;
-          body.eta_seconds = estimate.etaSeconds;
-        } else {
-          body.eta_seconds = live.etaSeconds;
-        }
-        // Veo gives no previews; a Wan render makes them only while someone polls like this.
-        if (job.model === 'wan2.1' && live.stage === 'rendering') {
-          noteInterest(job.id);
-          if (live.previewStep !== undefined) {
-            const link = await signedLink(deps.storage, previewKey(job.id), deps.videoUrlTtlSeconds);
-            body.preview_url = link.url;
-            body.preview_url_expires_at = link.expiresAt;
-            body.preview_step = live.previewStep;
-          }
-        }
-      }
-    } else {
-      body = await finishedJobBody(deps.storage, job, deps.videoUrlTtlSeconds);
-    }
-    if (job.webhook) body.webhook = webhookView(job.webhook);
-    ctx.body = body;
+    ctx.body = await statusBody(deps, job, { estimateQueue, noteInterest });
   });
 
   router.post('/cancel/:jobId', async (ctx) => {

@@ -4,6 +4,7 @@ import * as initial from './migrations/2026_11_24_0001_initial.js';
 import * as webhooksAndLimits from './migrations/2026_12_01_0002_webhooks_and_limits.js';
 import * as idempotencyKeys from './migrations/2026_12_01_0002_idempotency_keys.js';
 import * as jobStartedAndHistoryFilters from './migrations/2026_12_01_0003_job_started_and_history_filters.js';
+import * as signIn from './migrations/2026_12_01_2200_sign_in.js';
 
 /** Migrations listed in code, so they travel inside any bundle and need no directory scan. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0002_webhooks_and_limits': webhooksAndLimits,
   '2026_12_01_0002_idempotency_keys': idempotencyKeys,
   '2026_12_01_0003_job_started_and_history_filters': jobStartedAndHistoryFilters,
+  '2026_12_01_2200_sign_in': signIn,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

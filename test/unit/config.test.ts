@@ -119,3 +119,18 @@ test('Veo misconfigurations name the variable', () => {
     assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
   }
 });
+
+test('accounts: sign-up open by default, its credits, session lifetime and sign-in limits', () => {
+  const d = loadConfig({}).accounts;
+  assert.deepEqual(d, { signup: 'open', signupMonthlyCredits: 100, sessionTtlSeconds: 30 * 86_400, signInLimits: { maxFailuresPerEmail: 10, maxFailuresPerIp: 100 } });
+  const c = loadConfig({ SIGNUP: 'closed', SIGNUP_MONTHLY_CREDITS: '0', SESSION_TTL_DAYS: '7', SIGNIN_MAX_FAILURES_PER_EMAIL: '5', SIGNIN_MAX_FAILURES_PER_ADDRESS: '50' }).accounts;
+  assert.deepEqual(c, { signup: 'closed', signupMonthlyCredits: 0, sessionTtlSeconds: 7 * 86_400, signInLimits: { maxFailuresPerEmail: 5, maxFailuresPerIp: 50 } });
+  for (const [env, message] of [
+    [{ SIGNUP: 'invite' }, /SIGNUP: must be 'open' or 'closed'/],
+    [{ SIGNUP_MONTHLY_CREDITS: '-5' }, /SIGNUP_MONTHLY_CREDITS/],
+    [{ SESSION_TTL_DAYS: '0' }, /SESSION_TTL_DAYS/],
+    [{ SIGNIN_MAX_FAILURES_PER_EMAIL: '0' }, /SIGNIN_MAX_FAILURES_PER_EMAIL/],
+  ] as const) {
+    assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message), JSON.stringify(env));
+  }
+});

@@ -1,11 +1,12 @@
 import { createAccount, listAccounts } from '../../infra/db/accounts.js';
 import { createApiKey } from '../../infra/db/api-keys.js';
 import { creditBalance, cycleStart } from '../../infra/db/credits.js';
+import { setPassword, signInLink } from './account-sign-in.js';
 import { isoOrNull, requiredCount, requiredEmail, table, type CommandGroup } from './command.js';
 
 export const accounts: CommandGroup = {
   name: 'accounts',
-  summary: 'Create and list accounts',
+  summary: 'Create and list accounts, and let their owners sign in',
   commands: [
     {
       name: 'create',
@@ -58,5 +59,7 @@ export const accounts: CommandGroup = {
         };
       },
     },
+    setPassword,
+    signInLink,
   ],
 };

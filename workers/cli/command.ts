@@ -16,6 +16,8 @@ export type OptionValues = Record<string, string | boolean | undefined>;
 
 export interface CommandContext {
   readonly db: Kysely<Database>;
+  /** PUBLIC_URL, for links into the web app. */
+  readonly publicUrl: string;
   /** Prints the result: the human text, or with --json the object, never both. */
   report(human: string, json: Record<string, unknown>): void;
 }

@@ -39,9 +39,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (values.help) return (help(commandHelp(group, command)), 0);
     const run = command.prepare(values);
 
-    const { db, close } = await open(loadConfig());
+    const config = loadConfig();
+    const { db, close } = await open(config);
     try {
-      await run({ db, report: (human, obj) => out(json ? JSON.stringify(obj) : human) });
+      await run({ db, publicUrl: config.http.publicUrl, report: (human, obj) => out(json ? JSON.stringify(obj) : human) });
     } finally {
       await close();
     }
