@@ -14,6 +14,7 @@ import { historyRoutes } from './routes/history.js';
 import { mediaRoutes } from './routes/media.js';
 import { statusRoutes } from './routes/status.js';
 import { usageRoutes } from './routes/usage.js';
+import { DEFAULT_WEB_ROOT, serveWebApp } from './static-web.js';
 
 export interface AppDeps {
   readonly db: Kysely<Database>;
@@ -33,6 +34,8 @@ export interface AppDeps {
     /** VEO_MODEL: Veo requests are checked against this model's documented limits. */
     readonly veoModel?: string;
   };
+  /** The built web app served at `/`; web/dist by default. */
+  readonly webRoot?: string;
 }
 
 /** The Koa app, not yet listening: the server and the tests both drive it over HTTP. */
@@ -41,6 +44,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   app.proxy = true;
   app.silent = true;
   app.use(errorHandler((message, err) => deps.log.error(message, { err })));
+  app.use(serveWebApp({ root: deps.webRoot ?? DEFAULT_WEB_ROOT }));
 
   const open = new Router();
   open.get('/healthz', (ctx) => {
