@@ -91,8 +91,9 @@ async function fileSize(file: string): Promise<number | null> {
 }
 
 function send(ctx: Parameters<Middleware>[0], file: string, size: number): void {
+  // An empty string keeps HEAD a 200 (a null body would read as 204) and opens no file.
+  ctx.body = ctx.method === 'HEAD' ? '' : createReadStream(file);
   ctx.status = 200;
   ctx.type = TYPES[path.extname(file)] ?? 'application/octet-stream';
   ctx.length = size;
-  ctx.body = ctx.method === 'HEAD' ? null : createReadStream(file);
 }

@@ -84,7 +84,8 @@ function step(what: string): void {
 function printBanner(config: Config, apiUrl: string, devServer: DevServer | undefined, veoServed: boolean, wan: WanWorker | undefined): void {
   const lines = [
     '',
-    'Vivid Flow is running.',
+    `Vivid Flow is running: open ${apiUrl}/ in your browser.`,
+    `  Web app      ${apiUrl}/`,
     `  API          ${apiUrl}/api/v1  (media links: ${config.http.publicUrl})`,
     devServer?.uiUrl ? `  Temporal UI  ${devServer.uiUrl}` : `  Temporal     ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     `  Database     ${config.databaseUrl ? redact(config.databaseUrl) : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`}`,
