@@ -6,6 +6,7 @@ import { Link } from '../../../lib/router';
 import { listHistory, type HistoryFilters, type HistoryItem } from '../api/history';
 import { JobCard } from './JobCard';
 
+const REFRESH_MS = 3000;
 const STATUS_OPTIONS = [
   { value: '', label: 'Any status' },
   { value: 'PROCESSING', label: 'Processing' },
@@ -66,6 +67,20 @@ export function HistoryList() {
     observer.observe(el);
     return () => observer.disconnect();
   }, [next, done, loading, error, load]);
+
+  // While a job on screen is still rendering, refresh the first page now and then to show it finish.
+  const rendering = items.some((j) => j.status === 'PROCESSING');
+  useEffect(() => {
+    if (!rendering) return;
+    const mine = generation.current;
+    const t = setInterval(() => {
+      listHistory(filters, null).then(
+        (page) => mine === generation.current && setItems((prev) => prev.map((j) => page.items.find((p) => p.id === j.id) ?? j)),
+        () => {},
+      );
+    }, REFRESH_MS);
+    return () => clearInterval(t);
+  }, [rendering, filters]);
 
   const filtered = Boolean(filters.status || filters.model);
   return (
