@@ -1,18 +1,27 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Kysely } from 'kysely';
+import type { AccountsConfig } from '../infra/config.js';
 import type { Database } from '../infra/db/types.js';
 import type { Logger } from '../infra/log/logger.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
 import type { MediaUrlSigner } from '../infra/storage/url-signing.js';
 import { errorHandler } from './errors.js';
 import type { JobQueue } from './job-queue.js';
+import { sessionResolver } from './auth/start-session.js';
+import { loadWebSession } from './auth/web-session.js';
 import { authenticate, type AuthState, type KeyResolver } from './middleware/authenticate.js';
+import { csrfGuard } from './middleware/csrf.js';
 import { rateLimit } from './middleware/rate-limit.js';
+import { authRoutes } from './routes/auth.js';
 import { generateRoutes } from './routes/generate.js';
 import { historyRoutes } from './routes/history.js';
+import { jobDetailRoutes } from './routes/job-detail.js';
+import { keyRoutes } from './routes/keys.js';
 import { mediaRoutes } from './routes/media.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { statusRoutes } from './routes/status.js';
+import { dailyUsageRoutes } from './routes/usage-daily.js';
 import { usageRoutes } from './routes/usage.js';
 import { DEFAULT_WEB_ROOT, serveWebApp } from './static-web.js';
 
@@ -33,6 +42,9 @@ export interface AppDeps {
     readonly veoDeadlineSeconds: number;
     /** VEO_MODEL: Veo requests are checked against this model's documented limits. */
     readonly veoModel?: string;
+    /** PUBLIC_URL: its origin may post with the session cookie besides the request's own. */
+    readonly publicUrl?: string;
+    readonly accounts: AccountsConfig;
   };
   /** The built web app served at `/`; web/dist by default. */
   readonly webRoot?: string;
@@ -54,14 +66,29 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   if (deps.mediaSigner) app.use(mediaRoutes({ storage: deps.storage, signer: deps.mediaSigner }).routes());
 
   const { settings } = deps;
+  const resolveSession = sessionResolver(deps.db);
+  const allowedOrigins = settings.publicUrl ? [new URL(settings.publicUrl).origin] : [];
+
+  // Signing up and in needs no credential, so these routes sit before the authenticated ones.
+  const web = new Router({ prefix: '/api/v1' });
+  web.use(loadWebSession({ resolveSession, allowedOrigins }));
+  for (const resource of [authRoutes({ db: deps.db, settings: settings.accounts }), sessionRoutes({ db: deps.db })]) {
+    web.use(resource.routes(), resource.allowedMethods());
+  }
+  app.use(web.routes());
+
   const api = new Router<AuthState>({ prefix: '/api/v1' });
-  api.use(authenticate({ resolve: deps.resolveApiKey }));
+  api.use(authenticate({ resolve: deps.resolveApiKey, resolveSession }));
+  api.use(csrfGuard({ allowedOrigins }));
   api.use(rateLimit({ perMinute: settings.rateLimitPerMinute }));
   for (const resource of [
     generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel }),
     statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     usageRoutes({ db: deps.db }),
+    dailyUsageRoutes({ db: deps.db }),
+    jobDetailRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
+    keyRoutes({ db: deps.db }),
   ]) {
     api.use(resource.routes(), resource.allowedMethods());
   }

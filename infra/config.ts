@@ -88,6 +88,11 @@ const schema = z.object({
     .default(0),
   WAN_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(7200).default(300),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  SIGNUP: z.enum(['open', 'closed'], "must be 'open' or 'closed'").default('open'),
+  SIGNUP_MONTHLY_CREDITS: z.coerce.number().int().min(0).default(100),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(400).default(30),
+  SIGNIN_MAX_FAILURES_PER_EMAIL: positiveInt.default(10),
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: positiveInt.default(100),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -115,6 +120,8 @@ export interface Config {
   readonly videoUrlTtlSeconds: number;
   readonly maxImageBytes: number;
   readonly rateLimitPerMinute: number;
+  /** People's accounts: whether anyone may sign up, and what a new account gets. */
+  readonly accounts: AccountsConfig;
   readonly veoPollIntervalSeconds: number;
   readonly veoDeadlineSeconds: number;
   /** Google Veo on Vertex AI; `enabled` is false when no Veo credentials are configured. */
@@ -122,6 +129,16 @@ export interface Config {
   /** The Wan 2.1 GPU worker; `model` is undefined when no Wan model is configured. */
   readonly wan: WanConfig;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export interface AccountsConfig {
+  /** `closed`: only operators create accounts (`vivid accounts create`). */
+  readonly signup: 'open' | 'closed';
+  readonly signupMonthlyCredits: number;
+  /** How long a browser stays signed in. */
+  readonly sessionTtlSeconds: number;
+  /** Failed sign-ins allowed per 15 minutes before 429, per email and per client address. */
+  readonly signInLimits: { readonly maxFailuresPerEmail: number; readonly maxFailuresPerIp: number };
 }
 
 /** Which Wan weights a Wan worker loads: the tiny random-weight development model, a local folder, or a gs:// prefix synced once. */
@@ -211,6 +228,12 @@ export function loadConfig(env: Env = process.env): Config {
     videoUrlTtlSeconds: e.VIDEO_URL_TTL_SECONDS,
     maxImageBytes: e.MAX_IMAGE_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    accounts: Object.freeze({
+      signup: e.SIGNUP,
+      signupMonthlyCredits: e.SIGNUP_MONTHLY_CREDITS,
+      sessionTtlSeconds: e.SESSION_TTL_DAYS * 86_400,
+      signInLimits: Object.freeze({ maxFailuresPerEmail: e.SIGNIN_MAX_FAILURES_PER_EMAIL, maxFailuresPerIp: e.SIGNIN_MAX_FAILURES_PER_ADDRESS }),
+    }),
     veoPollIntervalSeconds: e.VEO_POLL_INTERVAL_SECONDS,
     veoDeadlineSeconds: e.VEO_DEADLINE_SECONDS,
     veo,

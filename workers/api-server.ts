@@ -29,6 +29,8 @@ export async function startApiServer(config: Config, runtime: Runtime, log: Logg
       veoPollIntervalSeconds: config.veoPollIntervalSeconds,
       veoDeadlineSeconds: config.veoDeadlineSeconds,
       veoModel: config.veo.model,
+      publicUrl: config.http.publicUrl,
+      accounts: config.accounts,
     },
   });
   const server = http.createServer(app.callback());

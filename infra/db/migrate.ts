@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as initial from './migrations/2026_11_24_0001_initial.js';
+import * as signIn from './migrations/2026_12_01_0001_sign_in.js';
 
 /** Migrations listed in code, so they travel inside any bundle and need no directory scan. */
 const migrations: Record<string, Migration> = {
   '2026_11_24_0001_initial': initial,
+  '2026_12_01_0001_sign_in': signIn,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -13,6 +13,8 @@ export interface AccountTable {
   /** Credits restored at the start of every monthly cycle. */
   monthly_credits: number;
   created_at: CreatedAt;
+  /** argon2id in PHC string format; null until the account has a password. */
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApiKeyTable {
@@ -25,6 +27,8 @@ export interface ApiKeyTable {
   name: string | null;
   created_at: CreatedAt;
   revoked_at: Date | null;
+  /** Refreshed at most once a minute, so key look-ups stay reads. */
+  last_used_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface JobTable {
@@ -59,16 +63,49 @@ export interface CreditLedgerTable {
   created_at: CreatedAt;
 }
 
+/** A signed-in browser; only a hash of its cookie's token is kept. */
+export interface SessionTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | undefined, Date>;
+  expires_at: Date;
+}
+
+/** A one-time sign-in link an operator minted; only a hash of its token is kept. */
+export interface SignInLinkTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface SignInFailureTable {
+  scope: 'email' | 'ip';
+  subject: string;
+  failures: number;
+  window_started_at: Date;
+}
+
 export interface Database {
   accounts: AccountTable;
   api_keys: ApiKeyTable;
   jobs: JobTable;
   credit_ledger: CreditLedgerTable;
+  sessions: SessionTable;
+  sign_in_links: SignInLinkTable;
+  sign_in_failures: SignInFailureTable;
 }
 
 export type Account = Selectable<AccountTable>;
 export type NewAccount = Insertable<AccountTable>;
 export type ApiKey = Selectable<ApiKeyTable>;
+export type Session = Selectable<SessionTable>;
 export type Job = Selectable<JobTable>;
 export type NewJob = Insertable<JobTable>;
 export type JobUpdate = Updateable<JobTable>;

@@ -1,0 +1,52 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Kysely } from 'kysely';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../infra/db/api-keys.js';
+import type { Database } from '../../infra/db/types.js';
+import { readJson } from '../body/read-json.js';
+import { ApiError, notFound } from '../errors.js';
+import type { AuthState } from '../middleware/authenticate.js';
+import { createKeySchema } from '../schemas/auth.js';
+
+/** A leaked key must not be able to mint more keys or revoke its owner's: these routes want a signed-in browser. */
+function requireSessionCredential(ctx: Context & { state: AuthState }): void {
+  if (ctx.state.credential !== 'session') {
+    throw new ApiError(403, 'API keys are managed from a signed-in session (the Account page of the web app), not with an API key.');
+  }
+}
+
+/** The same keys the operator's `vivid keys` commands manage. */
+export function keyRoutes(deps: { readonly db: Kysely<Database> }): Router<AuthState> {
+  const router = new Router<AuthState>();
+
+  router.get('/keys', async (ctx) => {
+    requireSessionCredential(ctx);
+    const keys = await listApiKeys(deps.db, ctx.state.accountId);
+    ctx.body = keys
+      .filter((k) => k.revoked_at === null)
+      .map((k) => ({
+        id: k.id,
+        name: k.name,
+        prefix: k.prefix,
+        created_at: k.created_at.toISOString(),
+        last_used_at: k.last_used_at?.toISOString() ?? null,
+      }));
+  });
+
+  router.post('/keys', async (ctx) => {
+    requireSessionCredential(ctx);
+    const { name } = await readJson(ctx, createKeySchema);
+    const created = await createApiKey(deps.db, ctx.state.accountId, name);
+    ctx.status = 201;
+    ctx.body = { id: created.id, name, prefix: created.prefix, created_at: created.createdAt.toISOString(), key: created.key };
+  });
+
+  router.delete('/keys/:id', async (ctx) => {
+    requireSessionCredential(ctx);
+    // Another account's key and one that never existed (or is revoked) read the same.
+    if (!(await revokeApiKey(deps.db, ctx.state.accountId, ctx.params.id!.toLowerCase()))) throw notFound(`No API key with id '${ctx.params.id}'.`);
+    ctx.status = 204;
+  });
+
+  return router;
+}
