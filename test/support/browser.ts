@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium, kept off the network it would otherwise try to reach (see FACTS.md). */
+/** Debian's Chromium, kept off the network it would otherwise try to reach (see FACTS.md); launch() gives it a fresh temporary profile. */
 export const CHROMIUM = '/usr/bin/chromium';
 const root = path.resolve(import.meta.dirname, '../..');
 /** Where the browser tests leave a screenshot of each page at each width. */
@@ -27,7 +26,6 @@ export interface TestBrowser {
 }
 
 export async function launchBrowser(origin: string): Promise<TestBrowser> {
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'vivid-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -39,7 +37,6 @@ export async function launchBrowser(origin: string): Promise<TestBrowser> {
       '--no-first-run',
       '--disable-dev-shm-usage',
       '--autoplay-policy=no-user-gesture-required',
-      `--user-data-dir=${userDataDir}`,
     ],
   });
   const offsite: string[] = [];
@@ -49,6 +46,8 @@ export async function launchBrowser(origin: string): Promise<TestBrowser> {
     async newContext(options = {}) {
       const allowed = new Set([origin, ...(options.allowOrigins ?? [])]);
       const context = await browser.newContext({ viewport: VIEWPORTS[options.viewport ?? 'desktop'], colorScheme: options.colorScheme ?? 'light', baseURL: origin });
+      // A step that cannot happen fails with its locator instead of hanging the file.
+      context.setDefaultTimeout(30_000);
       await context.route(
         (url) => (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' || url.protocol === 'wss:') && !allowed.has(url.origin),
         (route) => {
@@ -60,7 +59,6 @@ export async function launchBrowser(origin: string): Promise<TestBrowser> {
     },
     async close() {
       await browser.close();
-      await rm(userDataDir, { recursive: true, force: true });
     },
   };
 }
@@ -91,7 +89,6 @@ interface VideoLike {
   muted: boolean;
   error: { code: number; message: string } | null;
   play(): Promise<void>;
-  addEventListener(type: string, listener: (...args: unknown[]) => void, options?: { once?: boolean }): void;
 }
 
 /** What the page's <video> reports once it can play: how a person would see the result. */
@@ -100,18 +97,15 @@ export async function playVideo(page: Page, selector = 'video'): Promise<{ durat
   await video.waitFor();
   // The root tsconfig has no DOM library: the element is typed by what is read from it.
   return video.evaluate(async (el: VideoLike) => {
-    if (el.readyState < 1) await new Promise((resolve, reject) => {
-      el.addEventListener('loadedmetadata', resolve, { once: true });
-      el.addEventListener('error', () => reject(new Error(`video error ${el.error?.code}: ${el.error?.message}`)), { once: true });
-    });
+    // Polled rather than awaited on events: an error or metadata that came first would fire no event.
+    for (let i = 0; i < 200 && el.readyState < 1 && !el.error; i++) await new Promise((r) => setTimeout(r, 100));
+    if (el.error) throw new Error(`the video failed to load: error ${el.error.code} ${el.error.message}`);
+    if (el.readyState < 1) throw new Error('the video did not load its metadata within 20 s');
     el.muted = true;
-    let played = false;
-    try {
-      await el.play();
-      played = true;
-    } catch {
-      played = false;
-    }
+    const played = await el.play().then(
+      () => true,
+      () => false,
+    );
     return { duration: el.duration, width: el.videoWidth, height: el.videoHeight, played };
   });
 }

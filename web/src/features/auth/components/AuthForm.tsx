@@ -2,7 +2,6 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/Button';
 import { ErrorMessage } from '../../../components/ui/Feedback';
 import { TextField } from '../../../components/ui/Field';
-import { ApiError } from '../../../lib/api';
 import { useAuth } from '../../../lib/auth';
 import { Link } from '../../../lib/router';
 import { getAuthConfig, signIn, signUp } from '../api/auth';
@@ -35,9 +34,7 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       const { account } = signingUp ? await signUp(email, password) : await signIn(email, password);
       signedIn(account);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 429 && err.retryAfterSeconds) {
-        setError(new Error(`${err.message} Try again in ${err.retryAfterSeconds} s.`));
-      } else setError(err);
+      setError(err);
     } finally {
       setBusy(false);
     }
