@@ -23,14 +23,15 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-// Signed media links may point at Google Cloud Storage, hence https: for images and video.
+// Signed media links may point at Google Cloud Storage, or at PUBLIC_URL when it names this
+// server differently (localhost against 127.0.0.1): images and video may come from elsewhere.
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob: https:",
-  "media-src 'self' blob: https:",
-  "connect-src 'self' https:",
+  "img-src 'self' data: blob: http: https:",
+  "media-src 'self' blob: http: https:",
+  "connect-src 'self' http: https:",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",

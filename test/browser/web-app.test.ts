@@ -25,7 +25,8 @@ const first = { email: `first-${Date.now()}@example.com`, apiKey: '', jobId: '',
 before(async () => {
   const env: Record<string, string> = { ...(await stackEnv()), WAN_MODEL: 'tiny', WAN_DEVICES: 'cpu', RATE_LIMIT_PER_MINUTE: '0' };
   stack = await startStack(env, 180_000);
-  origin = `http://127.0.0.1:${env.PORT}`;
+  // The address the banner gives, which is also the one media links are signed for.
+  origin = /Web app\s+(http\S+?)\/?\n/.exec(stack.output())![1]!;
   browser = await launchBrowser(origin);
   context = await browser.newContext();
   page = await context.newPage();
@@ -127,7 +128,7 @@ describe('the web app in a real browser', { timeout: 15 * 60_000 }, () => {
     await page.getByRole('button', { name: 'Use these settings again' }).click();
     await page.getByRole('heading', { name: 'Studio' }).waitFor();
     await page.getByAltText('Preview of the source image').waitFor();
-    assert.equal(await page.getByLabel('Prompt').inputValue(), first.prompt);
+    assert.equal(await page.getByLabel('Prompt', { exact: true }).inputValue(), first.prompt);
     assert.equal(await page.getByLabel('Width (px)').inputValue(), '32');
     assert.equal(await page.getByLabel('Length (frames)').inputValue(), '5');
     await page.getByText('Advanced settings').click();
@@ -214,7 +215,7 @@ describe('the web app in a real browser', { timeout: 15 * 60_000 }, () => {
     await p.getByRole('alert').filter({ hasText: `No job with id '${first.jobId}'` }).waitFor();
     await p.goto(`/?from=${first.jobId}`);
     await p.getByRole('alert').filter({ hasText: 'No job with id' }).waitFor();
-    assert.equal(await p.getByLabel('Prompt').inputValue(), '');
+    assert.equal(await p.getByLabel('Prompt', { exact: true }).inputValue(), '');
     await other.close();
   });
 

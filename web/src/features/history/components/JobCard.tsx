@@ -7,7 +7,7 @@ import type { HistoryItem } from '../api/history';
 export function JobCard({ job }: { job: HistoryItem }) {
   return (
     <li className="job-card">
-      <Link href={`/history/${job.id}`} className="job-card-link" aria-label={`${job.prompt} — ${job.status.toLowerCase()}, ${formatDateTime(job.created_at ?? job.timestamp)}`}>
+      <Link href={`/history/${job.id}`} className="job-card-link">
         <div className="job-card-media" aria-hidden="true">
           {job.poster_url ? (
             <img src={job.poster_url} alt="" loading="lazy" />

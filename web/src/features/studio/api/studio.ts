@@ -15,7 +15,10 @@ export const getUsage = () => api.get<Usage>('/usage');
 
 /** The source image of an earlier job, fetched from its signed link so it can be sent again. */
 export async function fetchSourceImage(url: string): Promise<File> {
-  const res = await fetch(url, { credentials: 'same-origin' });
+  // Links to this server's own /media may name it by another host (PUBLIC_URL); fetch them here, same-origin.
+  const parsed = new URL(url, window.location.href);
+  const local = parsed.pathname.startsWith('/media/') ? `${parsed.pathname}${parsed.search}` : url;
+  const res = await fetch(local, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(`The earlier job's source image could not be loaded (${res.status}).`);
   const blob = await res.blob();
   const ext = blob.type === 'image/png' ? 'png' : blob.type === 'image/webp' ? 'webp' : 'jpg';
