@@ -97,7 +97,7 @@ export function ApiKeysPanel() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Key</th>
-                <th scope="col">Created</th>
+                <th scope="col" className="wide-only">Created</th>
                 <th scope="col">Last used</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -109,7 +109,7 @@ export function ApiKeysPanel() {
                 <tr key={k.id}>
                   <td>{k.name}</td>
                   <td className="mono">{k.prefix}…</td>
-                  <td>{formatDateTime(k.created_at)}</td>
+                  <td className="wide-only">{formatDateTime(k.created_at)}</td>
                   <td>{k.last_used_at ? formatDateTime(k.last_used_at) : 'Never'}</td>
                   <td>
                     <Button variant="danger" busy={revoking === k.id} onClick={() => void revoke(k)} aria-label={`Revoke key ${k.name}`}>

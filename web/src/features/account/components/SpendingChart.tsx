@@ -25,7 +25,7 @@ export function SpendingChart({ days, from, to }: { days: readonly DailySpend[];
   const bw = (W - pad.l - pad.r) / Math.max(1, dates.length);
   const y = (v: number) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
 
-  const summary = `${total} credits spent this cycle` + (models.length ? `: ${models.map((m) => `${m} ${days.filter((d) => d.model === m).reduce((a, d) => a + d.credits, 0)}`).join(', ')}` : '');
+  const summary = `${total} ${total === 1 ? 'credit' : 'credits'} spent this cycle` + (models.length ? `: ${models.map((m) => `${m} ${days.filter((d) => d.model === m).reduce((a, d) => a + d.credits, 0)}`).join(', ')}` : '');
   return (
     <figure className="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Credits per day by model. ${summary}.`} preserveAspectRatio="none">
@@ -45,7 +45,8 @@ export function SpendingChart({ days, from, to }: { days: readonly DailySpend[];
             base += v;
             return rect;
           });
-          const label = i === 0 || i === dates.length - 1 || (dates.length > 10 && i % 7 === 0);
+          // Weekly ticks, and the last day unless it would crowd the tick before it.
+          const label = i === 0 || (dates.length > 10 && i % 7 === 0) || (i === dates.length - 1 && (dates.length <= 10 || i % 7 >= 3));
           return (
             <g key={date}>
               {parts}
