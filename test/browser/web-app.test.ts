@@ -226,7 +226,7 @@ describe('the web app in a real browser', { timeout: 15 * 60_000 }, () => {
       res.end(`<form id="f" method="POST" action="${origin}/api/v1/keys" enctype="text/plain"><input name='{"name":"stolen","x":"' value='"}'></form><script>document.getElementById('f').submit()</script>`);
     });
     await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
-    const attackerOrigin = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
+    const attackerOrigin = `http://${new URL(origin).hostname}:${(attacker.address() as AddressInfo).port}`;
     const ctx = await browser.newContext({ allowOrigins: [attackerOrigin] });
     try {
       const victim = await ctx.newPage();

@@ -21,6 +21,9 @@ export async function fetchSourceImage(url: string): Promise<File> {
   const res = await fetch(local, { credentials: 'same-origin' });
   if (!res.ok) throw new Error(`The earlier job's source image could not be loaded (${res.status}).`);
   const blob = await res.blob();
-  const ext = blob.type === 'image/png' ? 'png' : blob.type === 'image/webp' ? 'webp' : 'jpg';
-  return new File([blob], `source.${ext}`, { type: blob.type });
+  // Storage may answer with a generic type; the bytes say what the image is, as the server judges it.
+  const head = new Uint8Array(await blob.slice(0, 12).arrayBuffer());
+  const type = head[0] === 0x89 && head[1] === 0x50 ? 'image/png' : head[0] === 0xff && head[1] === 0xd8 ? 'image/jpeg' : head[8] === 0x57 && head[9] === 0x45 ? 'image/webp' : blob.type;
+  const ext = type === 'image/png' ? 'png' : type === 'image/webp' ? 'webp' : 'jpg';
+  return new File([blob], `source.${ext}`, { type });
 }
