@@ -28,6 +28,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { statusRoutes } from './routes/status.js';
 import { dailyUsageRoutes } from './routes/usage-daily.js';
 import { usageRoutes } from './routes/usage.js';
+import { DEFAULT_WEB_ROOT, serveWebApp } from './static-web.js';
 
 export interface AppDeps {
   readonly db: Kysely<Database>;
@@ -57,6 +58,8 @@ export interface AppDeps {
     readonly publicUrl?: string;
     readonly accounts: AccountsConfig;
   };
+  /** The built web app served at `/`; web/dist by default. */
+  readonly webRoot?: string;
 }
 
 /** The Koa app, not yet listening: the server and the tests both drive it over HTTP. */
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   app.silent = true;
   if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(errorHandler((message, err) => deps.log.error(message, { err })));
+  app.use(serveWebApp({ root: deps.webRoot ?? DEFAULT_WEB_ROOT }));
 
   const open = new Router();
   open.get('/healthz', (ctx) => {

@@ -88,7 +88,9 @@ function step(what: string): void {
 function printBanner(config: Config, apiUrl: string, devServer: DevServer | undefined, veoServed: boolean, wan: WanWorker | undefined): void {
   const lines = [
     '',
-    'Vivid Flow is running.',
+    // The public URL, since media links are signed for it: the web app and its videos share one origin.
+    `Vivid Flow is running: open ${config.http.publicUrl}/ in your browser.`,
+    `  Web app      ${config.http.publicUrl}/`,
     `  API          ${apiUrl}/api/v1  (media links: ${config.http.publicUrl})`,
     devServer?.uiUrl ? `  Temporal UI  ${devServer.uiUrl}` : `  Temporal     ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     `  Database     ${config.databaseUrl ? redact(config.databaseUrl) : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`}`,
