@@ -7,7 +7,7 @@ import type { Middleware } from 'koa';
 export const DEFAULT_WEB_ROOT = path.resolve(import.meta.dirname, '../web/dist');
 
 /** Paths the API owns; everything else a browser asks for belongs to the web app. */
-const API_OWNED = /^\/(api|media|healthz|docs|metrics)(\/|$)/;
+const API_OWNED = /^\/(api|media|healthz|readyz|docs|metrics)(\/|$)/;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -3,14 +3,13 @@ import { databaseReachable, temporalReachable, workerPolling } from '../infra/ob
 import { activityMetrics } from '../infra/observability/activity-metrics.js';
 import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
 import { createControlWorker } from './control-worker.js';
-import { installTemporalMetrics, serveWorkerHealth } from './health.js';
+import { serveWorkerHealth } from './health.js';
 import { startOrphanedJobSweeper } from './orphaned-jobs.js';
 import { openRuntime } from './runtime.js';
 import { requireTemporalAddress, runService } from './service.js';
 import { prebuiltWorkflowBundle } from './workflow-bundle.js';
 
 await runService('control worker', async (config, log, onStop, fail) => {
-  installTemporalMetrics(config);
   const runtime = await openRuntime(config, requireTemporalAddress(config, 'The control worker'));
   onStop(() => runtime.close());
   const bundle = prebuiltWorkflowBundle(config.workflowBundle);

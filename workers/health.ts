@@ -1,4 +1,4 @@
-import { Runtime } from '@temporalio/worker';
+import type { RuntimeOptions } from '@temporalio/worker';
 import type { Registry } from 'prom-client';
 import type { Config } from '../infra/config.js';
 import { startHealthServer, type ReadinessCheck } from '../infra/observability/health-server.js';
@@ -17,10 +17,11 @@ export async function serveWorkerHealth(
 }
 
 /**
- * The Temporal SDK's metrics (task latencies, slots, polls, sticky cache) on their own port: the
- * SDK's core exports them itself. Must run before the process opens any Temporal connection.
+ * The Temporal SDK's metrics (task latencies, slots, polls, sticky cache) on their own port, when
+ * VIVID_TEMPORAL_METRICS_PORT is set: the SDK's core exports them itself. Part of the one
+ * Runtime.install every service makes (workers/service.ts), before any Temporal connection.
  */
-export function installTemporalMetrics(config: Pick<Config, 'temporalMetricsPort' | 'http'>): void {
-  if (config.temporalMetricsPort === undefined) return;
-  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.http.host}:${config.temporalMetricsPort}` } } } });
+export function temporalTelemetry(config: Pick<Config, 'temporalMetricsPort' | 'http'>): RuntimeOptions['telemetryOptions'] | undefined {
+  if (config.temporalMetricsPort === undefined) return undefined;
+  return { metrics: { prometheus: { bindAddress: `${config.http.host}:${config.temporalMetricsPort}` } } };
 }

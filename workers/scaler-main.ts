@@ -10,7 +10,7 @@ import { createMetricsRegistry } from '../infra/observability/metrics-registry.j
 import { temporalReachable, workerPolling } from '../infra/observability/readiness.js';
 import type { poolScaler } from '../workflows/index.js';
 import { workflowsPath } from './control-worker.js';
-import { installTemporalMetrics, serveWorkerHealth } from './health.js';
+import { serveWorkerHealth } from './health.js';
 import { openRuntime } from './runtime.js';
 import { requireTemporalAddress, runService } from './service.js';
 import { prebuiltWorkflowBundle } from './workflow-bundle.js';
@@ -18,7 +18,6 @@ import { prebuiltWorkflowBundle } from './workflow-bundle.js';
 await runService('pool scaler', async (config, log, onStop, fail) => {
   const { scaler } = config;
   if (!scaler.project || scaler.pools.length === 0) throw new Error('The pool scaler needs SCALER_PROJECT and SCALER_POOLS (Terraform sets both).');
-  installTemporalMetrics(config);
   const runtime = await openRuntime(config, requireTemporalAddress(config, 'The pool scaler'));
   onStop(() => runtime.close());
   const bundle = prebuiltWorkflowBundle(config.workflowBundle);

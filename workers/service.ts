@@ -1,6 +1,7 @@
 import { DefaultLogger, Runtime as TemporalRuntime } from '@temporalio/worker';
 import { ConfigError, loadConfig, type Config } from '../infra/config.js';
 import { createLogger, type Logger } from '../infra/log/logger.js';
+import { temporalTelemetry } from './health.js';
 
 export type StopFn = () => Promise<void>;
 
@@ -29,7 +30,9 @@ export async function runService(
   // Its INFO lines (bundling, state changes) and the notice that an activity-only worker polls no
   // workflows are not worth a newcomer's attention; real warnings and errors still print.
   const sdkLog = new DefaultLogger('WARN');
+  const telemetryOptions = temporalTelemetry(config);
   TemporalRuntime.install({
+    ...(telemetryOptions ? { telemetryOptions } : {}),
     shutdownSignals: [],
     logger: new DefaultLogger('WARN', (entry) => {
       if (!/^No (workflows|Nexus services) registered/.test(entry.message)) sdkLog.log(entry.level, entry.message, entry.meta);

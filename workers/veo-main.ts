@@ -5,7 +5,7 @@ import { activityMetrics } from '../infra/observability/activity-metrics.js';
 import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
 import { temporalReachable, workerPolling } from '../infra/observability/readiness.js';
 import { temporalConnectOptions } from '../infra/temporal/connection-options.js';
-import { installTemporalMetrics, serveWorkerHealth } from './health.js';
+import { serveWorkerHealth } from './health.js';
 import { requireTemporalAddress, runService } from './service.js';
 import { createVeoWorker, openEngineStorage } from './veo-worker.js';
 
@@ -15,7 +15,6 @@ await runService('veo worker', async (config, log, onStop, fail) => {
   }
   // A credentials problem is named before anything else starts (no metadata-server probing).
   createVeoClient(config.veo);
-  installTemporalMetrics(config);
   const address = requireTemporalAddress(config, 'The Veo worker');
   const storage = await openEngineStorage(config);
   const workerConnection = await NativeConnection.connect(await temporalConnectOptions(address, config.temporal.connection));

@@ -4,7 +4,7 @@ import { activityMetrics } from '../infra/observability/activity-metrics.js';
 import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
 import { temporalReachable, workerPolling } from '../infra/observability/readiness.js';
 import { temporalConnectOptions } from '../infra/temporal/connection-options.js';
-import { installTemporalMetrics, serveWorkerHealth } from './health.js';
+import { serveWorkerHealth } from './health.js';
 import { requireTemporalAddress, runService } from './service.js';
 import { createStorage } from '../infra/storage/create-storage.js';
 import { loadOrCreateSigningSecret, MediaUrlSigner } from '../infra/storage/url-signing.js';
@@ -15,7 +15,6 @@ await runService('wan worker', async (config, log, onStop, fail) => {
   if (!config.wan.model || config.wan.modelIsDefault) {
     throw new Error('No Wan model is configured: set WAN_MODEL=tiny (the development model) or WAN_MODEL_DIR=/path or gs://bucket/prefix (see README, "Wan 2.1").');
   }
-  installTemporalMetrics(config);
   const address = requireTemporalAddress(config, 'The Wan worker');
   const secret = await loadOrCreateSigningSecret(config.dataDir, config.urlSigningSecret);
   const storage = createStorage(config.storage, new MediaUrlSigner({ secret, publicUrl: config.http.publicUrl }));
