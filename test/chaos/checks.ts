@@ -42,7 +42,7 @@ export class ChaosClient {
   async submit(model: 'wan2.1' | 'veo3.1', token: string): Promise<void> {
     const idempotencyKey = randomUUID();
     const fields: Record<string, string> =
-      model === 'wan2.1' ? { model, prompt: `chaos ${token}`, width: '64', height: '64', length: '5', steps: '2' } : { model, prompt: `chaos ${token}`, duration_seconds: '4' };
+      model === 'wan2.1' ? { model, prompt: `chaos ${token} end`, width: '64', height: '64', length: '5', steps: '2' } : { model, prompt: `chaos ${token} end`, duration_seconds: '4' };
     for (let attempt = 0; attempt < 200; attempt++) {
       const form = new FormData();
       form.append('image', new Blob([new Uint8Array(makePng(96, 64))]), 'source.png');
@@ -145,7 +145,7 @@ export async function assertPromisesKept(options: {
   if (options.veoSubmissions) {
     for (const [jobId, { model, token }] of client.accepted) {
       if (model !== 'veo3.1') continue;
-      const n: number = options.veoSubmissions.filter((s) => String(s.body.instances[0]?.prompt ?? '').includes(`chaos ${token}`)).length;
+      const n: number = options.veoSubmissions.filter((s) => String(s.body.instances[0]?.prompt ?? '').includes(`chaos ${token} end`)).length;
       const status = final.get(jobId);
       assert.equal(n, status === 'COMPLETED' ? 1 : Math.min(n, 1), `Veo job ${jobId} (${token}, ${status}) was submitted to Google ${n} times (${context})`);
     }
