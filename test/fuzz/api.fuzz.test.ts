@@ -141,14 +141,16 @@ describe(`fuzzing every route (seed ${seed}, ${total} requests; FUZZ_SEED=${seed
       assert.deepEqual(kinds, job.status === 'FAILED' ? ['refund', 'reserve'] : ['reserve'], `job ${job.id} (${job.status}) has ledger entries ${kinds.join(', ')}`);
     }
 
-    // No upload outlives a refused request.
+    // No upload outlives a refused request: every stored object belongs to an accepted job. (An
+    // emptied folder holds nothing: local storage leaves a job's directory when it deletes the object.)
     const jobsDir = path.join(pipeline.config.dataDir, 'objects', 'jobs');
-    await waitUntil('refused uploads to be removed', async () => {
-      const stored = await readdir(jobsDir).catch(() => [] as string[]);
-      return stored.every((id) => accepted.has(id));
-    }, 10_000).catch(async () => {
-      const orphans = (await readdir(jobsDir)).filter((id) => !accepted.has(id));
-      assert.fail(`${orphans.length} stored job folders have no accepted job: ${orphans.slice(0, 5).join(', ')}`);
+    const orphans = async () => {
+      const entries = await readdir(jobsDir, { recursive: true, withFileTypes: true }).catch(() => []);
+      return entries.filter((e) => e.isFile()).map((e) => path.relative(jobsDir, path.join(e.parentPath, e.name))).filter((f) => !accepted.has(f.split(path.sep)[0]!));
+    };
+    await waitUntil('refused uploads to be removed', async () => (await orphans()).length === 0, 10_000).catch(async () => {
+      const left = await orphans();
+      assert.fail(`${left.length} stored objects belong to no accepted job: ${left.slice(0, 5).join(', ')}`);
     });
 
     // Retained memory may settle after the first quarter of the run, not grow with it.
