@@ -148,6 +148,8 @@ cancelSuite(
       const api = new ApiClient(pipeline.api.url, apiKey);
       const jobId = String((await api.generate({ prompt: 'Almost done [hold]' })).body.job_id);
       await api.waitForJob(jobId, (b) => b.stage === 'rendering');
+      // The render's start is written to the record too: let that land before the record is held.
+      await waitUntil('the render start recorded', async () => (await pipeline.database.db.selectFrom('jobs').select('started_at').where('id', '=', jobId).executeTakeFirst())?.started_at != null);
       const unlock = await holdRecord(jobId);
       try {
         pipeline.engines.release();
