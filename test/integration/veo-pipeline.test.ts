@@ -93,12 +93,12 @@ describe('veo3.1 jobs through the real Veo worker', () => {
     assert.equal(vertex.polls.get(sent[0]!.operationName!), 4);
     assert.equal(notes.operation, sent[0]!.operationName);
 
-    // Operators find the operation on the workflow (memo), and the history reads submit, then timer/poll pairs.
+    // Operators find the operation on the workflow (memo), and the history reads submit, then timer/poll pairs, then finalize (an ordinary activity, so a cancel cannot interrupt it).
     const handle = pipeline.client.workflow.getHandle(jobId);
     assert.equal((await handle.describe()).memo?.veoOperation, sent[0]!.operationName);
     const events = (await handle.fetchHistory()).events ?? [];
     const activities = events.flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ? [e.activityTaskScheduledEventAttributes.activityType.name] : []));
-    assert.deepEqual(activities, ['submitVeoOperation', 'pollVeoOperation', 'pollVeoOperation', 'pollVeoOperation', 'pollVeoOperation']);
+    assert.deepEqual(activities, ['submitVeoOperation', 'pollVeoOperation', 'pollVeoOperation', 'pollVeoOperation', 'pollVeoOperation', 'finalizeJob']);
     assert.equal(events.filter((e) => e.timerStartedEventAttributes).length, 4);
     assert.equal((await api.usage()).body.credits_remaining, 100 - VEO_COST);
   });
