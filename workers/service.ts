@@ -35,7 +35,10 @@ export async function runService(
     ...(telemetryOptions ? { telemetryOptions } : {}),
     shutdownSignals: [],
     logger: new DefaultLogger('WARN', (entry) => {
-      if (!/^No (workflows|Nexus services) registered/.test(entry.message)) sdkLog.log(entry.level, entry.message, entry.meta);
+      if (/^No (workflows|Nexus services) registered/.test(entry.message)) return;
+      // A render handed back at shutdown is the planned path (another attempt runs it), not a fault.
+      if (entry.message === 'Activity failed' && (entry.meta as { error?: { type?: unknown } } | undefined)?.error?.type === 'WorkerShutdown') return;
+      sdkLog.log(entry.level, entry.message, entry.meta);
     }),
   });
   const stops: StopFn[] = [];
