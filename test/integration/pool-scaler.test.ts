@@ -47,6 +47,8 @@ test('scales a pool up from zero on backlog, holds while renders run, and delete
       assert.equal(res.status, 202, JSON.stringify(res.body));
       jobs.push(String(res.body.job_id));
     }
+    // Both renders must be on the queue (their workflows have scheduled them) before the scaler looks.
+    for (const jobId of jobs) await api.waitForJob(jobId, (b) => b.stage === 'queued');
     const scaler = await pipeline.client.workflow.start<typeof poolScaler>('poolScaler', {
       taskQueue: scalerQueue,
       workflowId: `pool-scaler-${scalerQueue}`,
