@@ -25,3 +25,8 @@ export function formatBytes(n: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** "1 credit", "6 credits": every amount of credits the app shows. */
+export function formatCredits(n: number): string {
+  return `${n} ${n === 1 ? 'credit' : 'credits'}`;
+}

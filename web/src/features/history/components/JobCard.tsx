@@ -1,5 +1,5 @@
 import { StatusBadge } from '../../../components/StatusBadge';
-import { formatDateTime } from '../../../lib/format';
+import { formatCredits, formatDateTime } from '../../../lib/format';
 import { Link } from '../../../lib/router';
 import type { HistoryItem } from '../api/history';
 
@@ -24,7 +24,7 @@ export function JobCard({ job }: { job: HistoryItem }) {
           </p>
           <p className="job-card-meta muted">
             <time dateTime={job.created_at ?? job.timestamp}>{formatDateTime(job.created_at ?? job.timestamp)}</time>
-            {typeof job.credits_charged === 'number' && <> · {job.credits_charged} credits</>}
+            {typeof job.credits_charged === 'number' && <> · {formatCredits(job.credits_charged)}</>}
           </p>
         </div>
       </Link>

@@ -3,7 +3,7 @@ import { DevModelBadge, StatusBadge } from '../../../components/StatusBadge';
 import { JobVideo } from '../../../components/JobVideo';
 import { Button } from '../../../components/ui/Button';
 import { ErrorMessage, Loading, Notice } from '../../../components/ui/Feedback';
-import { formatDateTime } from '../../../lib/format';
+import { formatCredits, formatDateTime } from '../../../lib/format';
 import { Link } from '../../../lib/router';
 import type { JobDetailBody } from '../../../lib/types';
 import { cancelJob, getJobDetail } from '../api/history';
@@ -88,7 +88,7 @@ export function JobDetail({ id, onUseSettings }: { id: string; onUseSettings: (i
             <Fact name="Prompt" value={job.prompt} />
             <Fact name="Model" value={job.model} />
             {job.created_at && <Fact name="Created" value={formatDateTime(job.created_at)} />}
-            {typeof (job.credits_charged ?? job.cost) === 'number' && <Fact name="Cost" value={`${job.credits_charged ?? job.cost} credits`} />}
+            {typeof (job.credits_charged ?? job.cost) === 'number' && <Fact name="Cost" value={formatCredits((job.credits_charged ?? job.cost) as number)} />}
             <Fact name="Job id" value={job.job_id} mono />
             {params.map(([k, v]) => (
               <Fact key={k} name={k} value={v} mono />

@@ -1,3 +1,4 @@
+import { formatCredits } from '../../../lib/format';
 import { useEffect, useState } from 'react';
 import { DevModelBadge, StatusBadge } from '../../../components/StatusBadge';
 import { JobVideo } from '../../../components/JobVideo';
@@ -46,7 +47,7 @@ export function JobProgress({ jobId, cost }: { jobId: string; cost?: number | un
       </div>
       <p className="muted">
         Job <Link href={`/history/${jobId}`}>{jobId}</Link>
-        {cost !== undefined && <> · {cost} credits</>}
+        {cost !== undefined && <> · {formatCredits(cost)}</>}
       </p>
       <ErrorMessage error={error} />
       {job?.status === 'PROCESSING' && (

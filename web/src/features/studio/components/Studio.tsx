@@ -3,7 +3,7 @@ import { MAX_PROMPT_CHARS, MODELS } from '../../../../../api/schemas/generate-li
 import { Button } from '../../../components/ui/Button';
 import { ErrorMessage, Loading, Notice } from '../../../components/ui/Feedback';
 import { SelectField, TextArea } from '../../../components/ui/Field';
-import { formatDate } from '../../../lib/format';
+import { formatCredits, formatDate } from '../../../lib/format';
 import type { Usage } from '../../../lib/types';
 import { fetchSourceImage, getJob, getUsage, submitJob, type Accepted } from '../api/studio';
 import { checkImage, type CheckedImage } from '../image-rules';
@@ -83,12 +83,12 @@ export function Studio({ fromJob }: { fromJob?: string | null | undefined }) {
         <ParamsFields s={s} set={set} />
         <div className="cost-line" aria-live="polite">
           <span>
-            Cost: <strong data-testid="cost">{cost} credits</strong>
+            Cost: <strong data-testid="cost">{formatCredits(cost)}</strong>
           </span>
           <span>
             Balance:{' '}
             {usage ? (
-              <strong data-testid="balance">{usage.credits_remaining} credits</strong>
+              <strong data-testid="balance">{formatCredits(usage.credits_remaining)}</strong>
             ) : usageError ? (
               <span className="muted">unavailable</span>
             ) : (
