@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { refundJobCredits } from '../infra/db/credits.js';
+import { deleteExpiredIdempotencyKeys } from '../infra/db/idempotency-keys.js';
 import { failJobRecord, listProcessingJobIdsBefore } from '../infra/db/jobs.js';
 import type { Database } from '../infra/db/types.js';
 import type { Logger } from '../infra/log/logger.js';
@@ -32,11 +33,17 @@ export async function sweepOrphanedJobs(deps: { db: Kysely<Database>; client: Cl
   return ended;
 }
 
-/** Sweeps every `intervalMs` until stopped; a failed sweep (Temporal or Postgres down) waits for the next. */
+/**
+ * Sweeps every `intervalMs` until stopped; a failed sweep (Temporal or Postgres down) waits for the next.
+ * The same tick drops idempotency keys past their 24 hours, so that table stays the size of a day.
+ */
 export function startOrphanedJobSweeper(deps: Parameters<typeof sweepOrphanedJobs>[0] & { intervalMs?: number }): { stop(): Promise<void> } {
   let current: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    current = sweepOrphanedJobs(deps).catch((err: unknown) => deps.log.warn('orphaned-job sweep failed; trying again later', { err }));
+    current = Promise.all([
+      sweepOrphanedJobs(deps).catch((err: unknown) => deps.log.warn('orphaned-job sweep failed; trying again later', { err })),
+      deleteExpiredIdempotencyKeys(deps.db).catch((err: unknown) => deps.log.warn('deleting expired idempotency keys failed; trying again later', { err })),
+    ]);
   }, deps.intervalMs ?? Math.min(30_000, deps.graceSeconds * 500));
   return {
     async stop() {

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
 import { refundJobCredits } from '../../infra/db/credits.js';
-import { claimIdempotencyKey, releaseIdempotencyKey } from '../../infra/db/idempotency-keys.js';
+import { claimIdempotencyKey, holdIdempotencyKey, IdempotencyKeyLostError, releaseIdempotencyKey } from '../../infra/db/idempotency-keys.js';
 import { recordJobWithReservation } from '../../infra/db/job-submission.js';
 import { failJobRecord } from '../../infra/db/jobs.js';
 import { insertWebhookDelivery } from '../../infra/db/webhook-deliveries.js';
@@ -47,6 +47,9 @@ const MIN_SIDE = 64;
 const MAX_SIDE = 8192;
 /** libvips refuses to decode more than this before it allocates anything (decompression bombs). */
 const MAX_PIXELS = MAX_SIDE * MAX_SIDE;
+
+const keyInProgress = () =>
+  new ApiError(409, 'A request with this Idempotency-Key is still being accepted; retry shortly.', { 'Retry-After': '1' }, undefined, 'idempotency_key_in_progress');
 
 export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
   const router = new Router<AuthState>();
@@ -106,7 +109,7 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
       if (answer.kind !== 'claimed') {
         await discardUpload();
         if (answer.kind === 'mismatch') throw new ApiError(422, `This Idempotency-Key was already used for a different request; send a new key for a new request.`, {}, undefined, 'idempotency_key_reused');
-        if (answer.kind === 'in_progress') throw new ApiError(409, 'A request with this Idempotency-Key is still being accepted; retry shortly.', { 'Retry-After': '1' }, undefined, 'idempotency_key_in_progress');
+        if (answer.kind === 'in_progress') throw keyInProgress();
         ctx.status = answer.statusCode;
         ctx.set('Idempotent-Replayed', 'true');
         ctx.body = answer.response;
@@ -119,6 +122,7 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
     };
 
     const accepted = { message: 'Generation job accepted.', job_id: jobId, model: input.engine.model, cost: input.cost };
+    const hold = claim ? holdIdempotencyKey(deps.db, { accountId, ...claim }) : undefined;
     let outcome;
     try {
       // The record and its charge come first, so a job the queue accepted is never missing from history.
@@ -133,7 +137,11 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
       );
     } catch (err) {
       await Promise.all([discardUpload(), release()]);
+      // Our lease ran out while the database was slow, and a retry holds the key now.
+      if (err instanceof IdempotencyKeyLostError) throw keyInProgress();
       throw err;
+    } finally {
+      hold?.stop();
     }
     const jobsHeaders =
       deps.maxJobsInFlight > 0

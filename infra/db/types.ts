@@ -134,6 +134,8 @@ export interface IdempotencyKeyTable {
   status_code: number | null;
   response: ColumnType<Record<string, unknown> | null, string | null, string | null>;
   created_at: ColumnType<Date, Date | undefined, Date>;
+  /** While unanswered: until when the claiming request holds the key (it renews it as it works). */
+  lease_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface Database {

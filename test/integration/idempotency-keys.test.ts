@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { grantCredits } from '../../infra/db/credits.js';
+import { claimIdempotencyKey, deleteExpiredIdempotencyKeys, holdIdempotencyKey, IDEMPOTENCY_LEASE_SECONDS } from '../../infra/db/idempotency-keys.js';
 import { databaseCases, openTestPostgres, type ThrowawayPostgres } from '../support/databases.js';
 import { ApiClient, type ApiResponse } from '../support/http.js';
 import { makePng } from '../support/images.js';
@@ -119,6 +120,64 @@ for (const databaseCase of databaseCases()) {
       assert.equal(await jobCount(accountId), 2);
       // And the new answer is what a retry now gets.
       assert.equal((await generateWithKey(api, key, { prompt: 'Daily' })).body.job_id, later.body.job_id);
+    });
+
+    test('a key left by a request whose API process died is taken over by a retry once its lease lapses', async () => {
+      const { api, accountId } = await clientWith(100);
+      const db = pipeline.database.db;
+      // The same request under a first key tells us its fingerprint.
+      const done = await generateWithKey(api, randomUUID(), { prompt: 'Orphaned key' });
+      const { fingerprint } = await db.selectFrom('idempotency_keys').select('fingerprint').where('account_id', '=', accountId).executeTakeFirstOrThrow();
+      // A process claims a second key for it and dies: nobody renews the lease.
+      const key = randomUUID();
+      assert.equal((await claimIdempotencyKey(db, { accountId, key, fingerprint })).kind, 'claimed');
+      const meanwhile = await generateWithKey(api, key, { prompt: 'Orphaned key' });
+      assert.equal(meanwhile.status, 409, JSON.stringify(meanwhile.body));
+      await db.updateTable('idempotency_keys').set({ lease_expires_at: sql<Date>`now() - interval '1 second'` }).where('account_id', '=', accountId).where('key', '=', key).execute();
+      const retried = await generateWithKey(api, key, { prompt: 'Orphaned key' });
+      assert.equal(retried.status, 202, JSON.stringify(retried.body));
+      assert.notEqual(retried.body.job_id, done.body.job_id);
+      assert.equal((await generateWithKey(api, key, { prompt: 'Orphaned key' })).body.job_id, retried.body.job_id);
+      assert.equal(await jobCount(accountId), 2);
+    });
+
+    test('a request still being accepted keeps renewing its lease', async () => {
+      const { accountId } = await clientWith(100);
+      const db = pipeline.database.db;
+      const key = randomUUID();
+      const claim = await claimIdempotencyKey(db, { accountId, key, fingerprint: 'slow request' });
+      assert.equal(claim.kind, 'claimed');
+      if (claim.kind !== 'claimed') return;
+      const lease = async () =>
+        (await db.selectFrom('idempotency_keys').select('lease_expires_at').where('account_id', '=', accountId).where('key', '=', key).executeTakeFirstOrThrow()).lease_expires_at!.getTime();
+      const first = await lease();
+      const hold = holdIdempotencyKey(db, { accountId, key, claimedAt: claim.claimedAt });
+      try {
+        let renewed = first;
+        for (let i = 0; i < 40 && renewed === first; i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          renewed = await lease();
+        }
+        assert.ok(renewed > first, 'the lease was renewed');
+        assert.ok(renewed - Date.now() <= IDEMPOTENCY_LEASE_SECONDS * 1000 + 2000, 'a renewal extends the lease by one lease, not more');
+      } finally {
+        hold.stop();
+      }
+    });
+
+    test('keys past their 24 hours are deleted; younger ones stay', async () => {
+      const { api, accountId } = await clientWith(100);
+      const db = pipeline.database.db;
+      const [old, young] = [randomUUID(), randomUUID()];
+      for (const key of [old, young]) assert.equal((await generateWithKey(api, key, { prompt: key })).status, 202);
+      const setAge = (key: string, hours: number) =>
+        db.updateTable('idempotency_keys').set({ created_at: sql<Date>`now() - make_interval(hours => ${hours})` }).where('account_id', '=', accountId).where('key', '=', key).execute();
+      await setAge(old, 25);
+      await setAge(young, 23);
+      assert.ok((await deleteExpiredIdempotencyKeys(db)) >= 1);
+      const left = await db.selectFrom('idempotency_keys').select('key').where('account_id', '=', accountId).execute();
+      assert.deepEqual(left.map((r) => r.key), [young]);
+      assert.equal(await jobCount(accountId), 2, 'the jobs themselves stay');
     });
 
     test('a request that was not accepted does not spend its key', async () => {
