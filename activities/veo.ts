@@ -1,15 +1,18 @@
 /**
  * The Veo engine's activities, over injected adapters (the Vertex client, storage, ffmpeg).
  *
- * Exactly one billed submission per job: the workflow calls `submitVeoOperation` once and keeps
+ * Google is asked at most once per job: the workflow calls `submitVeoOperation` once and keeps
  * the operation name in its state; should the activity itself be retried (its worker died after
  * Google accepted, before Temporal recorded the result), the operation name it wrote to storage
  * under `jobs/<job id>/veo-operation.json` right after Google answered is reused instead of a
- * second submission. Vertex's predictLongRunning takes no request id to deduplicate by.
+ * second submission. Vertex's predictLongRunning takes no request id to deduplicate by, so the
+ * moment between sending the request and recording Google's answer is marked in storage too
+ * (`veo-submitting.json`): a retry that finds the mark without an answer cannot know whether
+ * Google started a video, and fails the job (refunded) rather than risk paying for two.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { buildVeoRequest } from '../infra/engines/veo/request.js';
-import { classifyVeoError, type VeoApi } from '../infra/engines/veo/client.js';
+import { classifyVeoError, submissionNeverStarted, type VeoApi } from '../infra/engines/veo/client.js';
 import type { Logger } from '../infra/log/logger.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
 import type { EngineActivities, EngineOutput, VeoOperationRef, VeoPollResult, VeoSubmitInput } from '../workflows/messages.js';
@@ -32,9 +35,13 @@ interface SubmissionRecord {
 }
 
 export const VEO_NO_RESULTS = 'Video generation returned no results.';
+export const VEO_SUBMISSION_UNKNOWN =
+  'The Veo worker stopped while Google was receiving this job, so whether Google started the video is unknown; it was not asked again, so that no video is paid for twice. Nothing was charged: submit the job again.';
 
 export const veoKeys = {
   submission: (jobId: string) => `jobs/${jobId}/veo-operation.json`,
+  /** Present from just before the request is sent until Google's answer (or refusal) is known. */
+  submitting: (jobId: string) => `jobs/${jobId}/veo-submitting.json`,
   /** Prefix Google writes into when storage is GCS (`outputGcsUri`). */
   outputPrefix: (jobId: string) => `jobs/${jobId}/veo/`,
   video: (jobId: string) => `jobs/${jobId}/video.mp4`,
@@ -65,14 +72,24 @@ export function createVeoActivities(deps: VeoActivityDeps): Pick<EngineActivitie
         outputGcsUri: outputPrefix,
       });
 
+      const submittingKey = veoKeys.submitting(input.jobId);
+      if (await storage.stat(submittingKey)) {
+        log?.warn('an earlier attempt stopped while asking Google; not asking again', { jobId: input.jobId });
+        throw ApplicationFailure.nonRetryable(VEO_SUBMISSION_UNKNOWN, 'VeoSubmissionUnknown');
+      }
+      await storage.put(submittingKey, Buffer.from(JSON.stringify({ since: new Date().toISOString() })), { contentType: 'application/json' });
       let operationName: string;
       try {
         operationName = await api.submit(request.params);
       } catch (err) {
+        // Google answered with an error, or the request never left: nothing was started, and the
+        // retry may ask again. A request cut off mid-way keeps its mark.
+        if (submissionNeverStarted(err)) await storage.delete(submittingKey);
         throw toFailure(err, 'Veo rejected the request');
       }
       const record: SubmissionRecord = { operationName, model, notes: request.notes };
       await withRetries(() => storage.put(veoKeys.submission(input.jobId), Buffer.from(JSON.stringify(record)), { contentType: 'application/json' }));
+      await storage.delete(submittingKey).catch(() => {});
       log?.info('veo operation submitted', { jobId: input.jobId, operationName });
       return { operationName };
     },

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
-import { createVeoActivities, veoKeys, VEO_NO_RESULTS } from '../../activities/veo.js';
+import http from 'node:http';
+import { createVeoActivities, veoKeys, VEO_NO_RESULTS, VEO_SUBMISSION_UNKNOWN } from '../../activities/veo.js';
+import { findFreePort } from '../../infra/net/free-port.js';
 import { loadConfig } from '../../infra/config.js';
 import { createVeoApi, createVeoClient } from '../../infra/engines/veo/client.js';
 import { extractPoster, makeTestMp4 } from '../../infra/media/poster.js';
@@ -51,8 +53,8 @@ after(async () => {
 
 const params = (overrides: Partial<VeoParams> = {}): VeoParams => veoParams({ prompt: 'Waves at dusk', ...overrides });
 
-function expressActivities(storage: ObjectStorage = local) {
-  const config = loadConfig({ VEO_API_KEY: API_KEY, VEO_BASE_URL: vertex.url });
+function expressActivities(storage: ObjectStorage = local, baseUrl = vertex.url) {
+  const config = loadConfig({ VEO_API_KEY: API_KEY, VEO_BASE_URL: baseUrl });
   const api = createVeoApi(createVeoClient(config.veo));
   return createVeoActivities({ api, storage, model: config.veo.model, extractPoster: (v) => extractPoster(v) });
 }
@@ -152,6 +154,41 @@ describe('Veo activities through @google/genai and a local Vertex AI server', ()
     const again = await activities.submitVeoOperation(job);
     assert.equal(again.operationName, first.operationName);
     assert.equal(vertex.submitAttempts - before, 1);
+  });
+
+  test('a retry that finds an earlier attempt stopped while asking Google fails for good instead of asking again', async () => {
+    vertex.scenario = () => ({});
+    const activities = expressActivities();
+    const job = await newJob(local, params());
+    // What a worker killed between sending the request and recording Google's answer leaves.
+    await local.put(veoKeys.submitting(job.jobId), Buffer.from('{}'), { contentType: 'application/json' });
+    const before = vertex.submitAttempts;
+    await assert.rejects(activities.submitVeoOperation(job), (err) => assertFailure(err, { nonRetryable: true, message: VEO_SUBMISSION_UNKNOWN }));
+    assert.equal(vertex.submitAttempts, before, 'Google was not asked');
+  });
+
+  test('a submit that never reached Google clears its mark and may be retried; one cut off mid-request keeps it', async () => {
+    const refusedPort = await findFreePort();
+    const refused = expressActivities(local, `http://127.0.0.1:${refusedPort}`);
+    let job = await newJob(local, params());
+    await assert.rejects(refused.submitVeoOperation(job), (err) => assertFailure(err, { nonRetryable: false, message: /^Veo rejected the request: / }));
+    assert.equal(await local.stat(veoKeys.submitting(job.jobId)), null);
+
+    // A server that takes the whole request, then drops the connection without answering.
+    const cutOff = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.socket?.destroy());
+    });
+    await new Promise<void>((resolve) => cutOff.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = cutOff.address() as { port: number };
+      job = await newJob(local, params());
+      await assert.rejects(expressActivities(local, `http://127.0.0.1:${port}`).submitVeoOperation(job), (err) => assertFailure(err, { nonRetryable: false, message: /^Veo rejected the request: / }));
+      assert.notEqual(await local.stat(veoKeys.submitting(job.jobId)), null, 'the mark stays: Google may have started it');
+      await assert.rejects(expressActivities().submitVeoOperation(job), (err) => assertFailure(err, { nonRetryable: true, message: VEO_SUBMISSION_UNKNOWN }));
+    } finally {
+      await new Promise((resolve) => cutOff.close(resolve));
+    }
   });
 
   test('429 and 500 are retryable failures; 400 fails at once with Google\'s message', async () => {

@@ -142,6 +142,23 @@ export function classifyVeoError(err: unknown): { retryable: boolean; status: nu
   return { retryable: true, status: undefined, message: err instanceof Error ? err.message : String(err) };
 }
 
+/** Connection errors that mean the request never reached Google (as opposed to a reset mid-way). */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * True when a failed submit certainly started nothing at Google: Google answered with an error
+ * status, or the connection was never made. A timeout or reset after the request was sent is
+ * not: Google may have accepted it.
+ */
+export function submissionNeverStarted(err: unknown): boolean {
+  if (err instanceof ApiError) return true;
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_SENT.has(code)) return true;
+  }
+  return false;
+}
+
 /** The SDK's ApiError message is Google's JSON error body; its `error.message` is what a user should read. */
 function googleMessage(raw: string): string {
   try {
