@@ -26,6 +26,8 @@ export interface WanActivityDeps {
   readonly previewEverySteps?: number;
   /** How often the worker looks whether anyone still polls the job's status. */
   readonly previewInterestCheckMs?: number;
+  /** Told each denoising step's duration (the worker's metrics). */
+  readonly observeStep?: (seconds: number, size: { readonly width: number; readonly height: number }) => void;
   readonly log?: Logger;
 }
 
@@ -101,7 +103,11 @@ export function createWanActivities(deps: WanActivityDeps) {
               previewEvery,
             },
             (step, steps) => {
-              last = { ...last, step, steps, renderStartedAt, stepAt: Date.now(), attempt: ctx.info.attempt };
+              const stepAt = Date.now();
+              // Several steps may arrive in one report; the first step's time includes the start of the render.
+              const done = step - last.step;
+              if (deps.observeStep && done > 0) deps.observeStep((stepAt - (last.stepAt ?? renderStartedAt)) / 1000 / done, input.params);
+              last = { ...last, step, steps, renderStartedAt, stepAt, attempt: ctx.info.attempt };
               ctx.heartbeat(last);
             },
             onPreview,

@@ -2,6 +2,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { activityMetrics } from '../infra/observability/activity-metrics.js';
 import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
+import { wanStepMetrics } from '../infra/observability/wan-metrics.js';
 import { temporalReachable, workerPolling } from '../infra/observability/readiness.js';
 import { temporalConnectOptions } from '../infra/temporal/connection-options.js';
 import { serveWorkerHealth } from './health.js';
@@ -21,7 +22,7 @@ await runService('wan worker', async (config, log, onStop, fail) => {
   const workerConnection = await NativeConnection.connect(await temporalConnectOptions(address, config.temporal.connection));
   onStop(() => workerConnection.close());
   const registry = createMetricsRegistry('wan');
-  const wan = await startWanWorker(config, { storage, workerConnection, interceptors: { activity: [activityMetrics(registry)] } }, { log });
+  const wan = await startWanWorker(config, { storage, workerConnection, interceptors: { activity: [activityMetrics(registry)] } }, { log, observeStep: wanStepMetrics(registry) });
   onStop(() => wan.shutdown());
   wan.running.catch(fail);
   await serveWorkerHealth(config, { checks: [temporalReachable(workerConnection.workflowService), workerPolling(wan.worker)], registry, log, onStop });

@@ -28,6 +28,8 @@ export interface WanWorkerOptions {
   readonly stepDelaySeconds?: number;
   /** Tests only: how often the worker looks for someone watching a render's previews (default 3 s). */
   readonly previewInterestCheckMs?: number;
+  /** Told each denoising step's duration (the worker's metrics). */
+  readonly observeStep?: (seconds: number, size: { readonly width: number; readonly height: number }) => void;
   readonly log?: Logger;
 }
 
@@ -69,6 +71,7 @@ export async function startWanWorker(
         workDir: path.join(os.tmpdir(), `vivid-wan-${process.pid}`),
         previewEverySteps: config.wan.previewEverySteps,
         previewInterestCheckMs: options.previewInterestCheckMs,
+        observeStep: options.observeStep,
         log,
       }),
       // One render per GPU; this worker runs no workflows.

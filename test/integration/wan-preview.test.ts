@@ -8,6 +8,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { previewKey } from '../../infra/media/preview-keys.js';
+import { createMetricsRegistry } from '../../infra/observability/metrics-registry.js';
+import { wanStepMetrics } from '../../infra/observability/wan-metrics.js';
 import { startWanWorker, type WanWorker } from '../../workers/wan-worker.js';
 import { databaseCases } from '../support/databases.js';
 import { ApiClient, waitUntil } from '../support/http.js';
@@ -20,6 +22,7 @@ const job = { width: '48', height: '32', length: '5', steps: '24', cfg: '5', see
 let temporal: TemporalFixture;
 let pipeline: Pipeline;
 let wan: WanWorker;
+const metrics = createMetricsRegistry('wan');
 
 before(async () => {
   temporal = await startTemporalFixture();
@@ -28,7 +31,7 @@ before(async () => {
   wan = await startWanWorker(
     { ...pipeline.config, wan: { ...pipeline.config.wan, modelCacheDir } },
     { storage: pipeline.storage, workerConnection: pipeline.workerConnection },
-    { stepDelaySeconds: 0.25, previewInterestCheckMs: 200 },
+    { stepDelaySeconds: 0.25, previewInterestCheckMs: 200, observeStep: wanStepMetrics(metrics) },
   );
 });
 after(async () => {
@@ -61,7 +64,12 @@ describe('live previews of a Wan render', () => {
     assert.equal(done.preview_url, undefined);
   });
 
-  test('a job nobody polls makes no preview at all', async () => {
+  test('a job nobody polls makes no preview at all; its steps are timed in the worker\'s metrics', async () => {
+    const steps = async () => {
+      const line = (await metrics.metrics()).split('\n').find((l) => l.startsWith('vivid_wan_step_seconds_count{') && l.includes('resolution="32"'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const stepsBefore = await steps();
     const api = await client();
     const jobId = String((await api.generate({ prompt: 'An unwatched kettle', ...job, steps: '8' }, makePng(96, 64, 6))).body.job_id);
     // Waiting on the record, not on /status: nobody asks.
@@ -72,6 +80,7 @@ describe('live previews of a Wan render', () => {
     );
     assert.equal(await pipeline.storage.stat(previewKey(jobId)), null);
     assert.equal((await api.status(jobId)).body.status, 'COMPLETED');
+    assert.equal((await steps()) - stepsBefore, 8, 'one observation per denoising step');
   });
 
   test('a Veo job has no preview', async () => {
