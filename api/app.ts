@@ -16,6 +16,7 @@ import { loadWebSession } from './auth/web-session.js';
 import type { WebhookSettings } from './routes/generate.js';
 import { authenticate, type AuthState, type KeyResolver } from './middleware/authenticate.js';
 import { httpMetrics } from './middleware/http-metrics.js';
+import { submissionMetrics } from '../infra/observability/submission-metrics.js';
 import { csrfGuard } from './middleware/csrf.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { authRoutes } from './routes/auth.js';
@@ -108,7 +109,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   api.use(csrfGuard({ allowedOrigins }));
   api.use(rateLimit({ perMinute: settings.rateLimitPerMinute, count: (subject, windowSeconds) => countRequest(deps.db, subject, windowSeconds) }));
   for (const resource of [
-    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel, maxJobsInFlight: settings.maxJobsInFlight, webhooks: settings.webhooks }),
+    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel, maxJobsInFlight: settings.maxJobsInFlight, webhooks: settings.webhooks, ...(metrics ? { onAccepted: submissionMetrics(metrics).accepted } : {}) }),
     statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds, engineQueues: settings.engineQueues }),
     historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     usageRoutes({ db: deps.db, limits: { requestsPerMinute: settings.rateLimitPerMinute, jobsInFlight: settings.maxJobsInFlight } }),

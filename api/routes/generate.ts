@@ -33,6 +33,8 @@ export interface GenerateDeps {
   /** Jobs one account may have PROCESSING at once; 0: no limit. */
   readonly maxJobsInFlight: number;
   readonly webhooks: WebhookSettings;
+  /** Told of every accepted job (the API's metrics). */
+  readonly onAccepted?: (job: { readonly model: string; readonly cost: number }) => void;
 }
 
 export interface WebhookSettings extends WebhookTargetPolicy {
@@ -169,6 +171,7 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
       throw new ApiError(503, 'The job queue is unavailable right now; nothing was charged. Try again shortly.', { 'Retry-After': '5' }, err);
     }
 
+    deps.onAccepted?.({ model: input.engine.model, cost: input.cost });
     ctx.status = 202;
     ctx.body = accepted;
   });

@@ -1,5 +1,5 @@
 import type { Context } from '@temporalio/activity';
-import { CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
@@ -29,6 +29,12 @@ export function activityMetrics(registry: Registry): ActivityInterceptorsFactory
   const gpuSeconds = new Counter({ name: 'vivid_gpu_seconds_total', help: 'GPU seconds spent on renders, by outcome.', labelNames: ['model', 'outcome'], registers: [registry] });
   const charged = new Counter({ name: 'vivid_credits_charged_total', help: 'Credits reserved by job workflows (jobs from before charging at submit; the API charges the rest).', registers: [registry] });
   const refunds = new Counter({ name: 'vivid_credit_refunds_total', help: 'Jobs whose reserved credits were refunded (failed or cancelled).', registers: [registry] });
+  const webhooks = new Counter({
+    name: 'vivid_webhook_attempts_total',
+    help: 'Webhook delivery attempts by outcome: delivered, failed (to be retried), stopped (410 or a refused target), abandoned (retries ran out).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
 
   return (ctx: Context) => ({
     inbound: {
@@ -43,9 +49,12 @@ export function activityMetrics(registry: Registry): ActivityInterceptorsFactory
           outcome = 'completed';
           if (activityType === 'reserveCredits' && (result as { reserved?: boolean }).reserved) charged.inc(Number((input.args[0] as { amount?: number }).amount ?? 0));
           if (activityType === 'refundCredits' && (result as { refunded?: boolean }).refunded) refunds.inc();
+          if (activityType === 'sendJobWebhook') webhooks.inc({ outcome: 'delivered' });
+          if (activityType === 'abandonJobWebhook') webhooks.inc({ outcome: 'abandoned' });
           return result;
         } catch (err) {
           if (err instanceof CancelledFailure) outcome = 'cancelled';
+          if (activityType === 'sendJobWebhook') webhooks.inc({ outcome: err instanceof ApplicationFailure && err.nonRetryable ? 'stopped' : 'failed' });
           throw err;
         } finally {
           const elapsed = end({ outcome });

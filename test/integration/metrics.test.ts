@@ -8,6 +8,7 @@ import { activityMetrics } from '../../infra/observability/activity-metrics.js';
 import { createMetricsRegistry } from '../../infra/observability/metrics-registry.js';
 import { databaseCases } from '../support/databases.js';
 import { ApiClient } from '../support/http.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 import { startPipeline, startTemporalFixture, type Pipeline, type TemporalFixture } from '../support/pipeline.js';
 
 const workers = createMetricsRegistry('control');
@@ -16,7 +17,12 @@ let pipeline: Pipeline;
 
 before(async () => {
   temporal = await startTemporalFixture();
-  pipeline = await startPipeline(temporal, databaseCases()[0]!, {}, { interceptors: { activity: [activityMetrics(workers)] } });
+  pipeline = await startPipeline(
+    temporal,
+    databaseCases()[0]!,
+    { WEBHOOK_HTTP_HOSTS: '127.0.0.1', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_TIMEOUT_SECONDS: '1', WEBHOOK_RETRY_INTERVAL_SECONDS: '1' },
+    { interceptors: { activity: [activityMetrics(workers)] } },
+  );
 });
 after(async () => {
   await pipeline?.stop();
@@ -47,6 +53,8 @@ test('a completed and a failed Wan job show up in request, activity, GPU-second 
   assert.equal(sample(apiText, 'vivid_http_requests_total', { method: 'POST', route: '/api/v1/generate', code: '202', component: 'api' }), 2);
   assert.ok((sample(apiText, 'vivid_http_requests_total', { method: 'GET', route: '/api/v1/status/:jobId', code: '200' }) ?? 0) >= 2);
   assert.ok(sample(apiText, 'vivid_http_request_duration_seconds_count', { method: 'POST', route: '/api/v1/generate' }) === 2);
+  assert.equal(sample(apiText, 'vivid_jobs_accepted_total', { model: 'wan2.1' }), 2);
+  assert.equal(sample(apiText, 'vivid_credits_reserved_at_submit_total', { model: 'wan2.1' }), Number(ok.body.cost) + Number(bad.body.cost));
 
   const text = await workers.metrics();
   assert.equal(sample(text, 'vivid_activity_seconds_count', { activity: 'generateWanVideo', model: 'wan2.1', outcome: 'completed' }), 1);
@@ -57,4 +65,30 @@ test('a completed and a failed Wan job show up in request, activity, GPU-second 
   // The API charges at submit now, so no workflow reserved; the failed job was refunded once.
   assert.equal(sample(text, 'vivid_credits_charged_total', {}), 0);
   assert.equal(sample(text, 'vivid_credit_refunds_total', {}), 1);
+});
+
+test('webhook attempts are counted by outcome: a failed attempt, then the delivery', async () => {
+  const receiver = await startWebhookReceiver((n) => (n === 0 ? { status: 500, body: 'not yet' } : { status: 204 }));
+  try {
+    const before = await workers.metrics();
+    const count = (text: string, outcome: string) => sample(text, 'vivid_webhook_attempts_total', { outcome }) ?? 0;
+    const { apiKey } = await pipeline.newAccount(100);
+    const api = new ApiClient(pipeline.api.url, apiKey);
+    const job = await api.generate({ prompt: 'metrics webhook', model: 'wan2.1', width: '64', height: '64', length: '5', steps: '2', webhook_url: `http://127.0.0.1:${receiver.port}/hook` });
+    assert.equal(job.status, 202, JSON.stringify(job.body));
+    assert.equal((await api.waitForJob(String(job.body.job_id))).status, 'COMPLETED');
+    for (let i = 0; i < 100 && receiver.received.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(receiver.received.length, 2);
+    // The delivery's activity ends just after the receiver answers.
+    let after = await workers.metrics();
+    for (let i = 0; i < 50 && count(after, 'delivered') === count(before, 'delivered'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await workers.metrics();
+    }
+    assert.equal(count(after, 'failed') - count(before, 'failed'), 1);
+    assert.equal(count(after, 'delivered') - count(before, 'delivered'), 1);
+    assert.equal(count(after, 'abandoned') - count(before, 'abandoned'), 0);
+  } finally {
+    await receiver.close();
+  }
 });
