@@ -29,6 +29,7 @@ import { sessionRoutes } from './routes/sessions.js';
 import { statusRoutes } from './routes/status.js';
 import { dailyUsageRoutes } from './routes/usage-daily.js';
 import { usageRoutes } from './routes/usage.js';
+import { webhookSecretRoutes } from './routes/webhook-secret.js';
 import { DEFAULT_WEB_ROOT, serveWebApp } from './static-web.js';
 
 export interface AppDeps {
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
     dailyUsageRoutes({ db: deps.db }),
     jobDetailRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     keyRoutes({ db: deps.db }),
+    webhookSecretRoutes({ db: deps.db }),
   ]) {
     api.use(resource.routes(), resource.allowedMethods());
   }

@@ -4,23 +4,19 @@ import type { Kysely } from 'kysely';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../infra/db/api-keys.js';
 import type { Database } from '../../infra/db/types.js';
 import { readJson } from '../body/read-json.js';
-import { ApiError, notFound } from '../errors.js';
+import { requireSessionCredential } from '../auth/require-session.js';
+import { notFound } from '../errors.js';
 import type { AuthState } from '../middleware/authenticate.js';
 import { createKeySchema } from '../schemas/auth.js';
 
-/** A leaked key must not be able to mint more keys or revoke its owner's: these routes want a signed-in browser. */
-function requireSessionCredential(ctx: Context & { state: AuthState }): void {
-  if (ctx.state.credential !== 'session') {
-    throw new ApiError(403, 'API keys are managed from a signed-in session (the Account page of the web app), not with an API key.');
-  }
-}
+const requireSession = (ctx: Context & { state: AuthState }) => requireSessionCredential(ctx, 'API keys are');
 
 /** The same keys the operator's `vivid keys` commands manage. */
 export function keyRoutes(deps: { readonly db: Kysely<Database> }): Router<AuthState> {
   const router = new Router<AuthState>();
 
   router.get('/keys', async (ctx) => {
-    requireSessionCredential(ctx);
+    requireSession(ctx);
     const keys = await listApiKeys(deps.db, ctx.state.accountId);
     ctx.body = keys
       .filter((k) => k.revoked_at === null)
@@ -34,7 +30,7 @@ export function keyRoutes(deps: { readonly db: Kysely<Database> }): Router<AuthS
   });
 
   router.post('/keys', async (ctx) => {
-    requireSessionCredential(ctx);
+    requireSession(ctx);
     const { name } = await readJson(ctx, createKeySchema);
     const created = await createApiKey(deps.db, ctx.state.accountId, name);
     ctx.status = 201;
@@ -42,7 +38,7 @@ export function keyRoutes(deps: { readonly db: Kysely<Database> }): Router<AuthS
   });
 
   router.delete('/keys/:id', async (ctx) => {
-    requireSessionCredential(ctx);
+    requireSession(ctx);
     // Another account's key and one that never existed (or is revoked) read the same.
     if (!(await revokeApiKey(deps.db, ctx.state.accountId, ctx.params.id!.toLowerCase()))) throw notFound(`No API key with id '${ctx.params.id}'.`);
     ctx.status = 204;

@@ -28,3 +28,9 @@ export async function rotateWebhookSecret(db: Kysely<Database>, accountId: strin
     .execute();
   return secret;
 }
+
+/** When the account's current secret was made (its first use, or its latest rotation). */
+export async function webhookSecretCreatedAt(db: Kysely<Database>, accountId: string): Promise<Date> {
+  const row = await db.selectFrom('webhook_secrets').select('created_at').where('account_id', '=', accountId).executeTakeFirstOrThrow();
+  return row.created_at;
+}
