@@ -6,6 +6,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { assertAccessible, launchBrowser, playVideo, screenshot, VIEWPORTS, type TestBrowser, type ViewportName } from '../support/browser.js';
 import { ApiClient, waitUntil } from '../support/http.js';
 import { makePng } from '../support/images.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
+import { Webhook } from 'standardwebhooks';
 import { cleanUpStacks, interrupt, stackEnv, startStack, type StartedStack } from '../support/stack-process.js';
 
 /**
@@ -23,7 +25,7 @@ let page: Page;
 const first = { email: `first-${Date.now()}@example.com`, apiKey: '', jobId: '', prompt: 'A lighthouse blinking in the fog' };
 
 before(async () => {
-  const env: Record<string, string> = { ...(await stackEnv()), WAN_MODEL: 'tiny', WAN_DEVICES: 'cpu', RATE_LIMIT_PER_MINUTE: '0' };
+  const env: Record<string, string> = { ...(await stackEnv()), WAN_MODEL: 'tiny', WAN_DEVICES: 'cpu', RATE_LIMIT_PER_MINUTE: '0', WEBHOOK_HTTP_HOSTS: '127.0.0.1', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' };
   stack = await startStack(env, 180_000);
   // The address the banner gives, which is also the one media links are signed for.
   origin = /Web app\s+(http\S+?)\/?\n/.exec(stack.output())![1]!;
@@ -250,6 +252,34 @@ describe('the web app in a real browser', { timeout: 15 * 60_000 }, () => {
       await ctx.close();
       attacker.close();
     }
+  });
+
+  test('the webhook secret shown on the Account page verifies a real delivery; rotating it there replaces it', async () => {
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'Show secret' }).click();
+    const shown = await page.getByTestId('webhook-secret').innerText();
+    assert.match(shown, /^whsec_/);
+
+    const receiver = await startWebhookReceiver(() => ({ status: 204 }));
+    try {
+      const api = new ApiClient(origin, first.apiKey);
+      const submitted = await api.generate({ prompt: 'A signed kite', ...TINY, webhook_url: `http://127.0.0.1:${receiver.port}/hook` });
+      assert.equal(submitted.status, 202, JSON.stringify(submitted.body));
+      await waitUntil('the delivery', () => receiver.received.length > 0, 120_000);
+      const delivery = receiver.received[0]!;
+      assert.equal((new Webhook(shown).verify(delivery.body, delivery.headers) as { job_id: string }).job_id, submitted.body.job_id);
+    } finally {
+      await receiver.close();
+    }
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await waitUntil('the new secret', async () => (await page.getByTestId('webhook-secret').innerText()) !== shown);
+    const rotated = await page.getByTestId('webhook-secret').innerText();
+    assert.match(rotated, /^whsec_/);
+    await page.reload();
+    await page.getByRole('button', { name: 'Show secret' }).click();
+    assert.equal(await page.getByTestId('webhook-secret').innerText(), rotated);
   });
 
   test('revoking the key on the Account page makes the API answer 401', async () => {

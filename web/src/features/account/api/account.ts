@@ -18,6 +18,11 @@ export interface KeyRow {
   readonly last_used_at: string | null;
 }
 
+export interface WebhookSecret {
+  readonly secret: string;
+  readonly created_at: string;
+}
+
 export interface DailySpend {
   readonly date: string;
   readonly model: string;
@@ -34,3 +39,5 @@ export const createKey = (name: string) => api.post<KeyRow & { key: string }>('/
 export const revokeKey = (id: string) => api.delete(`/keys/${encodeURIComponent(id)}`);
 export const getUsage = () => api.get<Usage>('/usage');
 export const getDailySpend = () => api.get<DailySpend[]>('/usage/daily');
+export const getWebhookSecret = () => api.get<WebhookSecret>('/webhook-secret');
+export const rotateWebhookSecret = () => api.post<WebhookSecret>('/webhook-secret/rotate');

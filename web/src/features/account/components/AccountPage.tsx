@@ -4,6 +4,7 @@ import { ApiKeysPanel } from './ApiKeysPanel';
 import { PasswordForm } from './PasswordForm';
 import { SessionsPanel } from './SessionsPanel';
 import { UsagePanel } from './UsagePanel';
+import { WebhookSecretPanel } from './WebhookSecretPanel';
 
 export function AccountPage({ account, onSignedOut }: { account: Account; onSignedOut: () => void }) {
   return (
@@ -27,6 +28,7 @@ export function AccountPage({ account, onSignedOut }: { account: Account; onSign
       </section>
       <UsagePanel />
       <ApiKeysPanel />
+      <WebhookSecretPanel />
       <SessionsPanel onSignedOut={onSignedOut} />
     </div>
   );
