@@ -5,6 +5,7 @@ import * as webhooksAndLimits from './migrations/2026_12_01_0002_webhooks_and_li
 import * as idempotencyKeys from './migrations/2026_12_01_0002_idempotency_keys.js';
 import * as jobStartedAndHistoryFilters from './migrations/2026_12_01_0003_job_started_and_history_filters.js';
 import * as signIn from './migrations/2026_12_01_2200_sign_in.js';
+import * as jobErrorCode from './migrations/2026_12_02_0200_job_error_code.js';
 
 /** Migrations listed in code, so they travel inside any bundle and need no directory scan. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0002_idempotency_keys': idempotencyKeys,
   '2026_12_01_0003_job_started_and_history_filters': jobStartedAndHistoryFilters,
   '2026_12_01_2200_sign_in': signIn,
+  '2026_12_02_0200_job_error_code': jobErrorCode,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

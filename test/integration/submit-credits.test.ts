@@ -47,7 +47,7 @@ for (const databaseCase of databaseCases()) {
       const storedBefore = await storedJobDirs();
       const res = await api.generate({ prompt: 'Too dear' });
       assert.equal(res.status, 402, JSON.stringify(res.body));
-      assert.deepEqual(res.body, { error: `Not enough credits: this job costs ${WAN_COST} and ${WAN_COST - 1} remain.`, code: 'insufficient_credits' });
+      assert.deepEqual(res.body, { error: `Not enough credits: this job costs ${WAN_COST} and ${WAN_COST - 1} remain.`, code: 'insufficient_credits', request_id: res.headers.get('x-request-id') });
       assert.deepEqual(await jobsOf(accountId), []);
       assert.deepEqual(await ledgerOf(accountId), []);
       assert.deepEqual(await storedJobDirs(), storedBefore);
