@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { completeJob, failJobRecord, markJobStarted } from '../infra/db/jobs.js';
 import type { Database } from '../infra/db/types.js';
-import type { EngineOutput } from '../workflows/messages.js';
+import type { EngineOutput, JobErrorCode } from '../workflows/messages.js';
 
 export function createJobRecordActivities(deps: { db: Kysely<Database> }) {
   return {
@@ -13,8 +13,9 @@ export function createJobRecordActivities(deps: { db: Kysely<Database> }) {
     async markJobStarted(input: { jobId: string; startedAt: string }): Promise<void> {
       await markJobStarted(deps.db, input.jobId, new Date(input.startedAt));
     },
-    async failJob(input: { jobId: string; error: string; startedAt?: string }): Promise<void> {
-      await failJobRecord(deps.db, input.jobId, input.error, input.startedAt ? new Date(input.startedAt) : null);
+    /** `code` is absent when a workflow of an older release calls: that reads as the engine's failure. */
+    async failJob(input: { jobId: string; error: string; code?: JobErrorCode; startedAt?: string }): Promise<void> {
+      await failJobRecord(deps.db, input.jobId, { error: input.error, code: input.code ?? 'engine_error' }, input.startedAt ? new Date(input.startedAt) : null);
     },
   };
 }

@@ -13,6 +13,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { buildVeoRequest } from '../infra/engines/veo/request.js';
 import { classifyVeoError, submissionNeverStarted, type VeoApi } from '../infra/engines/veo/client.js';
+import { isSafetyRefusal } from '../infra/engines/veo/safety-refusal.js';
 import type { Logger } from '../infra/log/logger.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
 import type { EngineActivities, EngineOutput, VeoOperationRef, VeoPollResult, VeoSubmitInput } from '../workflows/messages.js';
@@ -60,7 +61,7 @@ export function createVeoActivities(deps: VeoActivityDeps): Pick<EngineActivitie
     async submitVeoOperation(input: VeoSubmitInput): Promise<{ operationName: string }> {
       const previous = await readSubmission(input.jobId);
       if (previous) {
-        log?.info('veo operation already submitted; reusing it', { jobId: input.jobId, operationName: previous.operationName });
+        log?.info('veo operation already submitted; reusing it', { jobId: input.jobId, requestId: input.requestId, operationName: previous.operationName });
         return { operationName: previous.operationName };
       }
       const imageBytes = await readAll(storage, input.image.key);
@@ -90,7 +91,7 @@ export function createVeoActivities(deps: VeoActivityDeps): Pick<EngineActivitie
       const record: SubmissionRecord = { operationName, model, notes: request.notes };
       await withRetries(() => storage.put(veoKeys.submission(input.jobId), Buffer.from(JSON.stringify(record)), { contentType: 'application/json' }));
       await storage.delete(submittingKey).catch(() => {});
-      log?.info('veo operation submitted', { jobId: input.jobId, operationName });
+      log?.info('veo operation submitted', { jobId: input.jobId, requestId: input.requestId, operationName });
       return { operationName };
     },
 
@@ -103,7 +104,7 @@ export function createVeoActivities(deps: VeoActivityDeps): Pick<EngineActivitie
       }
       if (!state.done) return { done: false };
       if (state.error) {
-        throw ApplicationFailure.nonRetryable(`Veo could not make the video: ${state.error.message}`, 'VeoRejected');
+        throw ApplicationFailure.nonRetryable(`Veo could not make the video: ${state.error.message}`, isSafetyRefusal(state.error.message) ? 'VeoFiltered' : 'VeoRejected');
       }
       const video = state.videos[0];
       if (!video) {
@@ -140,7 +141,7 @@ export function createVeoActivities(deps: VeoActivityDeps): Pick<EngineActivitie
       } catch (err) {
         // A missing poster must not throw away a paid-for video; the record says why there is none.
         notes.poster = `unavailable: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
-        log?.warn('poster extraction failed', { jobId: input.jobId, err });
+        log?.warn('poster extraction failed', { jobId: input.jobId, requestId: input.requestId, err });
       }
       const output: EngineOutput = { videoKey, posterKey, notes };
       return { done: true, output };
@@ -148,13 +149,17 @@ export function createVeoActivities(deps: VeoActivityDeps): Pick<EngineActivitie
   };
 }
 
-/** 429, 5xx and network errors retry (the workflow's backoff); other 4xx fail the job with Google's message. */
+/**
+ * 429, 5xx and network errors retry (the workflow's backoff); other 4xx fail the job with Google's
+ * message: a safety refusal as filtered, a 400 as the request's fault, the rest (credentials,
+ * a model not found) as Veo's.
+ */
 function toFailure(err: unknown, what: string): ApplicationFailure {
   const c = classifyVeoError(err);
   const message = `${what}: ${c.message}`;
-  return c.retryable
-    ? ApplicationFailure.retryable(message, c.status === 429 ? 'VeoRateLimited' : 'VeoUnavailable')
-    : ApplicationFailure.nonRetryable(message, 'VeoRejected');
+  if (c.retryable) return ApplicationFailure.retryable(message, c.status === 429 ? 'VeoRateLimited' : 'VeoUnavailable');
+  const type = isSafetyRefusal(c.message) ? 'VeoFiltered' : c.status === 400 ? 'InvalidInput' : 'VeoRejected';
+  return ApplicationFailure.nonRetryable(message, type);
 }
 
 function keyOfGcsUri(storage: ObjectStorage, uri: string): string {

@@ -86,7 +86,7 @@ export function createWanActivities(deps: WanActivityDeps) {
               last = { ...last, previewStep: step };
               ctx.heartbeat(last);
             })
-            .catch((err: unknown) => deps.log?.warn('preview upload failed', { jobId: input.jobId, err }))
+            .catch((err: unknown) => deps.log?.warn('preview upload failed', { jobId: input.jobId, requestId: input.requestId, err }))
             .finally(() => (uploading = false));
         };
         let rendered;
@@ -123,7 +123,7 @@ export function createWanActivities(deps: WanActivityDeps) {
         const posterKey = `jobs/${input.jobId}/poster.jpg`;
         await deps.storage.put(videoKey, createReadStream(rendered.video), { contentType: 'video/mp4' });
         await deps.storage.put(posterKey, createReadStream(rendered.poster), { contentType: 'image/jpeg' });
-        deps.log?.info('wan render finished', { jobId: input.jobId, attempt: ctx.info.attempt, device: slot.device, seconds: rendered.seconds });
+        deps.log?.info('wan render finished', { jobId: input.jobId, requestId: input.requestId, attempt: ctx.info.attempt, device: slot.device, seconds: rendered.seconds });
         return {
           videoKey,
           posterKey,

@@ -10,6 +10,7 @@ import { runChecks, type ReadinessCheck } from '../infra/observability/health-se
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
 import type { MediaUrlSigner } from '../infra/storage/url-signing.js';
 import { errorHandler } from './errors.js';
+import { requestContext } from './request-id.js';
 import type { JobQueue } from './job-queue.js';
 import { sessionResolver } from './auth/start-session.js';
 import { loadWebSession } from './auth/web-session.js';
@@ -70,7 +71,8 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   app.proxy = true;
   app.silent = true;
   if (deps.metrics) app.use(httpMetrics(deps.metrics));
-  app.use(errorHandler((message, err) => deps.log.error(message, { err })));
+  app.use(requestContext({ log: deps.log }));
+  app.use(errorHandler({ log: deps.log }));
   app.use(serveWebApp({ root: deps.webRoot ?? DEFAULT_WEB_ROOT }));
 
   const open = new Router();
@@ -110,7 +112,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   api.use(csrfGuard({ allowedOrigins }));
   api.use(rateLimit({ perMinute: settings.rateLimitPerMinute, count: (subject, windowSeconds) => countRequest(deps.db, subject, windowSeconds) }));
   for (const resource of [
-    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel, maxJobsInFlight: settings.maxJobsInFlight, webhooks: settings.webhooks, ...(metrics ? { onAccepted: submissionMetrics(metrics).accepted } : {}) }),
+    generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel, maxJobsInFlight: settings.maxJobsInFlight, webhooks: settings.webhooks, log: deps.log, ...(metrics ? { onAccepted: submissionMetrics(metrics).accepted } : {}) }),
     statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds, engineQueues: settings.engineQueues }),
     historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     usageRoutes({ db: deps.db, limits: { requestsPerMinute: settings.rateLimitPerMinute, jobsInFlight: settings.maxJobsInFlight } }),

@@ -1,5 +1,6 @@
 import type { JobOutcome } from '../infra/db/jobs.js';
 import type { Job } from '../infra/db/types.js';
+import type { JobErrorCode } from '../workflows/messages.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
 
 /** `2025-12-25 18:30:00`, in UTC: the contract's history timestamp. */
@@ -34,8 +35,17 @@ export async function finishedJobBody(storage: ObjectStorage, job: JobOutcome, t
     if (Object.keys(job.engine_notes).length > 0) body.notes = job.engine_notes;
   } else if (job.status === 'FAILED') {
     body.error = job.error ?? 'The job failed.';
+    body.code = failedJobCode(job);
   }
   return body;
+}
+
+/**
+ * The code of a FAILED job. Rows failed before codes existed were given one by their migration;
+ * one failed since by a worker of that older release has none, and reads as the engine's failure.
+ */
+export function failedJobCode(job: Pick<Job, 'error_code'>): JobErrorCode {
+  return job.error_code ?? 'engine_error';
 }
 
 /** The fields every `/status` body has, whatever the job's state. */

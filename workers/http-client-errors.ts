@@ -1,5 +1,7 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ErrorBody } from '../api/error-codes.js';
+import { acceptRequestId, REQUEST_ID_HEADER } from '../api/request-id.js';
 
 /**
  * Requests Node's HTTP parser refuses never reach Koa, and Node answers them with an empty body.
@@ -21,8 +23,9 @@ export function answerClientErrors(server: http.Server): void {
 export function requireHost(handler: http.RequestListener): http.RequestListener {
   return (req, res) => {
     if (req.httpVersion === '1.1' && !req.headers.host) {
-      const body = JSON.stringify({ error: 'Malformed HTTP request: HTTP/1.1 needs a Host header.' });
-      res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+      const requestId = acceptRequestId(typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : undefined);
+      const body = JSON.stringify({ error: 'Malformed HTTP request: HTTP/1.1 needs a Host header.', code: 'invalid_request', request_id: requestId } satisfies ErrorBody);
+      res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), [REQUEST_ID_HEADER]: requestId, Connection: 'close' });
       res.end(body);
       return;
     }
@@ -44,8 +47,10 @@ function parserReason(err: NodeJS.ErrnoException): string {
   }
 }
 
+/** The parser gave up on the request, so its own X-Request-Id cannot be trusted to be read: a fresh one. */
 function jsonResponse(status: number, error: string): string {
-  const body = JSON.stringify({ error });
+  const requestId = acceptRequestId(undefined);
+  const body = JSON.stringify({ error, code: 'invalid_request', request_id: requestId } satisfies ErrorBody);
   const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${REQUEST_ID_HEADER}: ${requestId}\r\nConnection: close\r\n\r\n${body}`;
 }

@@ -24,7 +24,8 @@ export async function sweepOrphanedJobs(deps: { db: Kysely<Database>; client: Cl
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
-    if (await failJobRecord(deps.db, jobId, ORPHANED_JOB_ERROR)) {
+    // Never run, so no engine saw it: still the service's failure, which clients know as the engine's.
+    if (await failJobRecord(deps.db, jobId, { error: ORPHANED_JOB_ERROR, code: 'engine_error' })) {
       await refundJobCredits(deps.db, jobId);
       deps.log.warn('ended a job whose workflow never started', { jobId });
       ended++;

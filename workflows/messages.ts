@@ -44,6 +44,13 @@ export interface VeoParams {
   readonly seed: number | null;
 }
 
+/**
+ * Why a job FAILED, as `/status` says it beside `error`: too few credits, a request the engine
+ * refused, a safety filter, the engine's (or the service's) own failure, a deadline, a cancel.
+ */
+export const JOB_ERROR_CODES = ['insufficient_credits', 'invalid_input', 'content_filtered', 'engine_error', 'timeout', 'canceled'] as const;
+export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
+
 export type EngineRequest =
   | { readonly model: 'wan2.1'; readonly params: WanParams }
   | { readonly model: 'veo3.1'; readonly params: VeoParams };
@@ -65,6 +72,8 @@ export interface VideoJobInput {
   readonly creditsReserved?: boolean;
   /** Present when the client gave a webhook_url (the URL itself is in the job's delivery record). */
   readonly webhook?: { readonly retryIntervalSeconds: number };
+  /** The X-Request-Id of the submit, for log lines; absent in jobs started before it was passed. */
+  readonly requestId?: string;
 }
 
 export interface JobWebhookInput {
@@ -92,17 +101,23 @@ export interface WanRenderInput {
   readonly jobId: string;
   readonly image: StoredImage;
   readonly params: WanParams;
+  /** The submit's X-Request-Id, for the activity's log lines. */
+  readonly requestId?: string;
 }
 
 export interface VeoSubmitInput {
   readonly jobId: string;
   readonly image: StoredImage;
   readonly params: VeoParams;
+  /** The submit's X-Request-Id, for the activity's log lines. */
+  readonly requestId?: string;
 }
 
 export interface VeoOperationRef {
   readonly jobId: string;
   readonly operationName: string;
+  /** The submit's X-Request-Id, for the activity's log lines. */
+  readonly requestId?: string;
 }
 
 export type VeoPollResult = { readonly done: false } | { readonly done: true; readonly output: EngineOutput };

@@ -17,6 +17,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ControlActivities } from '../activities/index.js';
+import { failureCode } from './failure-code.js';
 import { jobWebhook } from './job-webhook.js';
 import {
   cancelJobUpdate,
@@ -139,12 +140,13 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     return output;
   } catch (err) {
     const message = failureMessage(err);
-    log.warn('video job failed', { jobId: input.jobId, message });
+    const code = failureCode(err);
+    log.warn('video job failed', { jobId: input.jobId, code, message, ...requestIdField(input) });
     setStage('refunding');
     // Cleanup must run even when the job itself was cancelled.
     await CancellationScope.nonCancellable(async () => {
       await control.refundCredits({ jobId: input.jobId });
-      await control.failJob({ jobId: input.jobId, error: message, ...(progress.startedAt && patched('job-started-at') ? { startedAt: progress.startedAt } : {}) });
+      await control.failJob({ jobId: input.jobId, error: message, code, ...(progress.startedAt && patched('job-started-at') ? { startedAt: progress.startedAt } : {}) });
     });
     setStage('failed');
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'FAILED' }]);
@@ -183,7 +185,7 @@ async function runEngine(input: VideoJobInput, renderStartedAt: () => string | u
     // 'queued' until a GPU worker picks the render up; the API tells the two apart from the
     // activity's state, which only the server knows.
     report('queued', QUEUED_PROGRESS);
-    const render = wan.generateWanVideo({ jobId: input.jobId, image: input.image, params: input.engine.params });
+    const render = wan.generateWanVideo({ jobId: input.jobId, image: input.image, params: input.engine.params, ...requestIdField(input) });
     // Patched: jobs started before this replay without the record of their start (test/replay).
     if (patched('record-render-start')) {
       const started = await Promise.race([render.then(() => false, () => false), condition(() => renderStartedAt() !== undefined).then(() => true)]);
@@ -196,7 +198,7 @@ async function runEngine(input: VideoJobInput, renderStartedAt: () => string | u
   // The submit may wait, queued, for a Veo worker as long as it takes (none runs without Veo
   // credentials); once one takes it, 429s and 5xx from Google retry with backoff, ten times.
   const submitter = proxyActivities<EngineActivities>({ taskQueue: input.engineQueue, startToCloseTimeout: '2 minutes', retry: { ...retry, maximumAttempts: 10 } });
-  const { operationName } = await submitter.submitVeoOperation({ jobId: input.jobId, image: input.image, params: input.engine.params });
+  const { operationName } = await submitter.submitVeoOperation({ jobId: input.jobId, image: input.image, params: input.engine.params, ...requestIdField(input) });
 
   // From the submission on, the job has one deadline; every poll attempt (retried with backoff
   // on 429/5xx) is bounded by what is left of it, so a job never outlives it by much.
@@ -211,7 +213,7 @@ async function runEngine(input: VideoJobInput, renderStartedAt: () => string | u
       retry,
     });
     try {
-      return await poller.pollVeoOperation({ jobId: input.jobId, operationName });
+      return await poller.pollVeoOperation({ jobId: input.jobId, operationName, ...requestIdField(input) });
     } catch (err) {
       // An attempt cut short by the deadline reads as the deadline, not as Temporal's timeout.
       if (!isCancellation(err) && Date.now() >= deadline) throw ApplicationFailure.nonRetryable(deadlineMessage, 'VeoDeadline');
@@ -235,6 +237,11 @@ async function runEngine(input: VideoJobInput, renderStartedAt: () => string | u
     // Veo gives no progress figure: creep toward 0.9 so a client sees the job is alive.
     report('rendering', 0.2 + 0.7 * (1 - 1 / (1 + polls / 6)), operationName);
   }
+}
+
+/** The submit's request id, for log lines and activity inputs; jobs from before it have none. */
+function requestIdField(input: VideoJobInput): { requestId?: string } {
+  return input.requestId ? { requestId: input.requestId } : {};
 }
 
 /** The innermost message: the engine's own words, not Temporal's wrapping. */

@@ -50,7 +50,7 @@ export function signInThrottle(db: Kysely<Database>, policy: SignInThrottlePolic
       if (wait > 0) {
         const seconds = Math.max(1, Math.ceil(wait));
         // The same words whichever counter tripped, and whether or not the email has an account.
-        throw new ApiError(429, `Too many failed sign-ins. Try again in ${formatWait(seconds)}.`, { 'Retry-After': String(seconds) });
+        throw new ApiError(429, `Too many failed sign-ins. Try again in ${formatWait(seconds)}.`, { headers: { 'Retry-After': String(seconds) } });
       }
     },
     async failed(subjects) {

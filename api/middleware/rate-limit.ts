@@ -27,8 +27,7 @@ export function rateLimit(options: { perMinute: number; count: RequestCounter })
     if (hits > quota) {
       const retryAfter = Math.max(1, Math.ceil(resetSeconds));
       throw new ApiError(429, `Rate limit exceeded: at most ${quota} requests a minute per API key. Retry in ${retryAfter} s.`, {
-        ...headers,
-        'Retry-After': String(retryAfter),
+        headers: { ...headers, 'Retry-After': String(retryAfter) },
       });
     }
     ctx.set(headers);

@@ -51,7 +51,7 @@ export function authRoutes(deps: AuthDeps): Router<WebSessionState> {
         return created;
       });
     } catch (err) {
-      if (err instanceof DuplicateEmailError) throw badRequest(SIGNUP_REFUSED);
+      if (err instanceof DuplicateEmailError) throw badRequest(SIGNUP_REFUSED, 'email');
       throw err;
     }
     await startSession(ctx, db, account.id, settings.sessionTtlSeconds);

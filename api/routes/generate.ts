@@ -6,11 +6,13 @@ import { recordJobWithReservation } from '../../infra/db/job-submission.js';
 import { failJobRecord } from '../../infra/db/jobs.js';
 import { insertWebhookDelivery } from '../../infra/db/webhook-deliveries.js';
 import type { Database } from '../../infra/db/types.js';
+import type { Logger } from '../../infra/log/logger.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import type { VideoJobInput } from '../../workflows/messages.js';
 import { jobCost } from '../../workflows/pricing.js';
 import { ApiError, badRequest } from '../errors.js';
 import { readIdempotencyKey, requestFingerprint } from '../idempotency-key.js';
+import { requestIdOf, requestLog } from '../request-id.js';
 import { createJobIdGenerator } from '../job-ids.js';
 import type { JobQueue } from '../job-queue.js';
 import type { AuthState } from '../middleware/authenticate.js';
@@ -33,6 +35,7 @@ export interface GenerateDeps {
   /** Jobs one account may have PROCESSING at once; 0: no limit. */
   readonly maxJobsInFlight: number;
   readonly webhooks: WebhookSettings;
+  readonly log: Logger;
   /** Told of every accepted job (the API's metrics). */
   readonly onAccepted?: (job: { readonly model: string; readonly cost: number }) => void;
 }
@@ -45,13 +48,14 @@ export interface WebhookSettings extends WebhookTargetPolicy {
 /** A job in flight ends in seconds to minutes: a short wait, then the client tries again. */
 const JOBS_RETRY_AFTER_SECONDS = 10;
 
+const missingImage = (message: string) => new ApiError(400, message, { code: 'missing_image', param: 'image' });
+
 const MIN_SIDE = 64;
 const MAX_SIDE = 8192;
 /** libvips refuses to decode more than this before it allocates anything (decompression bombs). */
 const MAX_PIXELS = MAX_SIDE * MAX_SIDE;
 
-const keyInProgress = () =>
-  new ApiError(409, 'A request with this Idempotency-Key is still being accepted; retry shortly.', { 'Retry-After': '1' }, undefined, 'idempotency_key_in_progress');
+const keyInProgress = () => new ApiError(409, 'A request with this Idempotency-Key is still being accepted; retry shortly.', { headers: { 'Retry-After': '1' } });
 
 export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
   const router = new Router<AuthState>();
@@ -62,9 +66,9 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
     const inputKey = `jobs/${jobId}/input`;
     const accountId = ctx.state.accountId;
     const idempotencyKey = readIdempotencyKey(ctx);
-    if (!ctx.is('multipart/form-data')) {
-      throw badRequest('No image file provided (send the request as multipart/form-data with an `image` file).');
-    }
+    const requestId = requestIdOf(ctx);
+    // The contract's 400 and message for a request without the image, whatever else it sent.
+    if (!ctx.is('multipart/form-data')) throw missingImage('No image file provided (send the request as multipart/form-data with an `image` file).');
     const { fields, image } = await receiveImage(ctx, { storage: deps.storage, key: inputKey, maxBytes: deps.maxImageBytes, hash: idempotencyKey !== undefined });
     // Until the job is recorded, every way out leaves nothing stored.
     const discardUpload = () => deps.storage.delete(inputKey).catch(() => {});
@@ -72,9 +76,14 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
     let input: VideoJobInput;
     let webhookUrl: string | null;
     try {
-      if (!image || image.size === 0) throw new FieldError('No image file provided');
+      if (!image || image.size === 0) throw missingImage('No image file provided');
       const probe = probeImage(image.head);
-      if (!probe.ok) throw new FieldError(`Invalid parameter 'image': the file ${probe.reason}.`);
+      if (!probe.ok) {
+        const message = `Invalid parameter 'image': the file ${probe.reason}.`;
+        // Bytes of no type the engines take are the wrong media type; a PNG that cannot be read is a bad parameter.
+        if (probe.problem === 'type') throw new ApiError(415, message, { param: 'image' });
+        throw badRequest(message);
+      }
       if (Math.min(probe.width, probe.height) < MIN_SIDE || Math.max(probe.width, probe.height) > MAX_SIDE) {
         throw new FieldError(`Invalid parameter 'image': ${probe.width}×${probe.height} is outside ${MIN_SIDE}–${MAX_SIDE} pixels a side.`);
       }
@@ -94,6 +103,7 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
         veoDeadlineSeconds: deps.veoDeadlineSeconds,
         ...(webhookUrl ? { webhook: { retryIntervalSeconds: deps.webhooks.retryIntervalSeconds } } : {}),
         creditsReserved: true,
+        ...(requestId ? { requestId } : {}),
       };
     } catch (err) {
       await discardUpload();
@@ -110,7 +120,7 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
       });
       if (answer.kind !== 'claimed') {
         await discardUpload();
-        if (answer.kind === 'mismatch') throw new ApiError(422, `This Idempotency-Key was already used for a different request; send a new key for a new request.`, {}, undefined, 'idempotency_key_reused');
+        if (answer.kind === 'mismatch') throw new ApiError(422, `This Idempotency-Key was already used for a different request; send a new key for a new request.`, { code: 'idempotency_key_reused' });
         if (answer.kind === 'in_progress') throw keyInProgress();
         ctx.status = answer.statusCode;
         ctx.set('Idempotent-Replayed', 'true');
@@ -130,7 +140,7 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
       // The record and its charge come first, so a job the queue accepted is never missing from history.
       outcome = await recordJobWithReservation(
         deps.db,
-        { id: jobId, accountId, model: input.engine.model, prompt: input.engine.params.prompt, params: { ...input.engine.params, image: input.image }, cost: input.cost, inputKey },
+        { id: jobId, accountId, model: input.engine.model, prompt: input.engine.params.prompt, params: { ...input.engine.params, image: input.image }, cost: input.cost, inputKey, ...(requestId ? { requestId } : {}) },
         {
           ...(claim ? { idempotency: { accountId, ...claim, response: accepted } } : {}),
           maxJobsInFlight: deps.maxJobsInFlight,
@@ -153,11 +163,10 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
       await Promise.all([discardUpload(), release()]);
       if (outcome.reason === 'in_flight') {
         throw new ApiError(429, `Too many jobs in flight: at most ${deps.maxJobsInFlight} at once per account. Retry when one has finished.`, {
-          ...jobsHeaders,
-          'Retry-After': String(JOBS_RETRY_AFTER_SECONDS),
-        }, undefined, 'rate_limited');
+          headers: { ...jobsHeaders, 'Retry-After': String(JOBS_RETRY_AFTER_SECONDS) },
+        });
       }
-      throw new ApiError(402, `Not enough credits: this job costs ${input.cost} and ${outcome.balance} remain.`, {}, undefined, 'insufficient_credits');
+      throw new ApiError(402, `Not enough credits: this job costs ${input.cost} and ${outcome.balance} remain.`);
     }
     ctx.set(jobsHeaders);
 
@@ -166,11 +175,12 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
     } catch (err) {
       // No workflow will ever refund this job, so it is refunded here, before the client hears of it.
       await refundJobCredits(deps.db, jobId);
-      await failJobRecord(deps.db, jobId, 'The job could not be queued.');
+      await failJobRecord(deps.db, jobId, { error: 'The job could not be queued.', code: 'engine_error' });
       await release();
-      throw new ApiError(503, 'The job queue is unavailable right now; nothing was charged. Try again shortly.', { 'Retry-After': '5' }, err);
+      throw new ApiError(503, 'The job queue is unavailable right now; nothing was charged. Try again shortly.', { headers: { 'Retry-After': '5' }, cause: err });
     }
 
+    requestLog(ctx, deps.log).info('job accepted', { jobId, accountId, model: input.engine.model, cost: input.cost });
     deps.onAccepted?.({ model: input.engine.model, cost: input.cost });
     ctx.status = 202;
     ctx.body = accepted;

@@ -5,7 +5,7 @@ import { listAccountJobs, type HistoryCursor } from '../../infra/db/jobs.js';
 import type { Database } from '../../infra/db/types.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import { badRequest } from '../errors.js';
-import { contractTimestamp, posterUrl, videoUrl } from '../job-views.js';
+import { contractTimestamp, failedJobCode, posterUrl, videoUrl } from '../job-views.js';
 import type { AuthState } from '../middleware/authenticate.js';
 import { integerField } from '../schemas/form-fields.js';
 
@@ -86,7 +86,7 @@ export function historyRoutes(deps: HistoryDeps): Router<AuthState> {
         created_at: job.created_at.toISOString(),
         credits_charged: job.credits_charged,
         poster_url: await posterUrl(deps.storage, job, deps.videoUrlTtlSeconds),
-        ...(job.status === 'FAILED' ? { error: job.error } : {}),
+        ...(job.status === 'FAILED' ? { error: job.error, code: failedJobCode(job) } : {}),
       })),
     );
   });

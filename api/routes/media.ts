@@ -1,8 +1,8 @@
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import { InvalidObjectKeyError } from '../../infra/storage/object-key.js';
 import { ObjectNotFoundError, type ObjectStorage } from '../../infra/storage/object-storage.js';
 import type { MediaUrlSigner } from '../../infra/storage/url-signing.js';
+import { ApiError, notFound } from '../errors.js';
 
 type ByteRange = { start: number; end: number };
 
@@ -16,20 +16,19 @@ export function mediaRoutes({ storage, signer }: { storage: ObjectStorage; signe
   router.get('/media/*key', async (ctx) => {
     const key = ctx.params['key'] ?? '';
     const check = signer.verify(key, single(ctx.query['expires']), single(ctx.query['signature']));
-    if (check === 'expired') return fail(ctx, 403, 'This link has expired');
-    if (check !== 'ok') return fail(ctx, 403, 'This link is invalid: its signature is missing or wrong');
+    if (check === 'expired') throw new ApiError(403, 'This link has expired');
+    if (check !== 'ok') throw new ApiError(403, 'This link is invalid: its signature is missing or wrong');
 
     // A link signed for something that is not an object key (a path out of the root, a sidecar) names no media.
     const info = await storage.stat(key).catch((error: unknown) => {
       if (error instanceof InvalidObjectKeyError) return null;
       throw error;
     });
-    if (!info) return fail(ctx, 404, 'No such media');
+    if (!info) throw notFound('No such media');
 
     const range = parseRange(ctx.get('Range'), info.size);
     if (range === 'unsatisfiable') {
-      ctx.set('Content-Range', `bytes */${info.size}`);
-      return fail(ctx, 416, `The requested range is outside the ${info.size}-byte file`);
+      throw new ApiError(416, `The requested range is outside the ${info.size}-byte file`, { headers: { 'Content-Range': `bytes */${info.size}` } });
     }
 
     let body;
@@ -37,7 +36,7 @@ export function mediaRoutes({ storage, signer }: { storage: ObjectStorage; signe
       // HEAD gets the headers without opening the object.
       body = ctx.method === 'HEAD' ? '' : await storage.get(key, range ?? undefined);
     } catch (error) {
-      if (error instanceof ObjectNotFoundError) return fail(ctx, 404, 'No such media');
+      if (error instanceof ObjectNotFoundError) throw notFound('No such media');
       throw error;
     }
     // Headers after the body: assigning a body makes Koa reset its type and length.
@@ -53,11 +52,6 @@ export function mediaRoutes({ storage, signer }: { storage: ObjectStorage; signe
   });
 
   return router;
-}
-
-function fail(ctx: Context, status: number, error: string): void {
-  ctx.status = status;
-  ctx.body = { error };
 }
 
 function single(value: string | string[] | undefined): string | undefined {

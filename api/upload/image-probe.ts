@@ -16,7 +16,8 @@ export function sniffImageType(head: Buffer): ImageType | null {
 
 export type ProbeResult =
   | { ok: true; contentType: ImageType; width: number; height: number }
-  | { ok: false; reason: string };
+  /** `type`: not an image type the engines take; `header`: one of them, but its header cannot be read. */
+  | { ok: false; problem: 'type' | 'header'; reason: string };
 
 /** image-size reads PNG and WebP headers without bounds checks: shorter files would yield garbage sizes. */
 const MIN_HEADER_BYTES: Record<ImageType, number> = { 'image/png': 33, 'image/webp': 30, 'image/jpeg': 4 };
@@ -24,7 +25,7 @@ const MIN_HEADER_BYTES: Record<ImageType, number> = { 'image/png': 33, 'image/we
 /** Type and displayed size (EXIF rotation applied, so portrait photos read as portrait). */
 export function probeImage(head: Buffer): ProbeResult {
   const contentType = sniffImageType(head);
-  if (!contentType) return { ok: false, reason: 'must be a PNG, JPEG or WebP image' };
+  if (!contentType) return { ok: false, problem: 'type', reason: 'must be a PNG, JPEG or WebP image' };
   try {
     if (head.length < MIN_HEADER_BYTES[contentType]) throw new Error('truncated');
     const size = imageSize(head);
@@ -32,6 +33,6 @@ export function probeImage(head: Buffer): ProbeResult {
     const rotated = (size.orientation ?? 1) >= 5;
     return { ok: true, contentType, width: rotated ? size.height : size.width, height: rotated ? size.width : size.height };
   } catch {
-    return { ok: false, reason: `could not be read as ${contentType.slice(6).toUpperCase()}` };
+    return { ok: false, problem: 'header', reason: `could not be read as ${contentType.slice(6).toUpperCase()}` };
   }
 }

@@ -4,7 +4,7 @@ import multer from '@koa/multer';
 import type { StorageEngine } from 'multer';
 import type { Context } from 'koa';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
-import { ApiError } from '../errors.js';
+import { ApiError, badRequest } from '../errors.js';
 import { PROBE_BYTES } from './image-probe.js';
 
 export interface ReceivedUpload {
@@ -78,11 +78,15 @@ export async function receiveImage(ctx: Context, options: { storage: ObjectStora
   } catch (err) {
     await storage.delete(key).catch(() => {});
     const code = (err as { code?: string }).code;
-    if (code === 'LIMIT_FILE_SIZE') throw new ApiError(400, `Invalid parameter 'image': the file exceeds ${Math.floor(maxBytes / (1024 * 1024))} MiB.`);
+    if (code === 'LIMIT_FILE_SIZE') throw new ApiError(413, `Invalid parameter 'image': the file exceeds ${Math.floor(maxBytes / (1024 * 1024))} MiB.`, { param: 'image' });
     const message = code ? multerMessages[code] : undefined;
-    if (message) throw new ApiError(400, message((err as { field?: string }).field));
+    if (message) {
+      const field = (err as { field?: string }).field;
+      // A second image names no parameter in its words, yet it is about `image`.
+      throw badRequest(message(field), code === 'LIMIT_FILE_COUNT' || (code === 'LIMIT_UNEXPECTED_FILE' && field === 'image') ? 'image' : undefined);
+    }
     if (err instanceof Error && /multipart|boundary|Unexpected end of (form|file)|Malformed part header/i.test(err.message)) {
-      throw new ApiError(400, `Malformed multipart body: ${err.message}`);
+      throw badRequest(`Malformed multipart body: ${err.message}`);
     }
     throw err;
   }

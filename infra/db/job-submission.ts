@@ -45,8 +45,8 @@ export async function recordJobWithReservation(
         ), 0) as credits
         from accounts a where a.id = ${job.accountId}
       ), job as (
-        insert into jobs (id, account_id, model, prompt, params, status, error, cost, input_key, video_key, poster_key, engine_notes, completed_at)
-        select ${job.id}, ${job.accountId}, ${job.model}, ${job.prompt}, ${JSON.stringify(job.params)}::jsonb, 'PROCESSING', null, ${job.cost}, ${job.inputKey}, null, null, '{}'::jsonb, null
+        insert into jobs (id, account_id, model, prompt, params, status, error, cost, input_key, video_key, poster_key, engine_notes, completed_at, request_id)
+        select ${job.id}, ${job.accountId}, ${job.model}, ${job.prompt}, ${JSON.stringify(job.params)}::jsonb, 'PROCESSING', null, ${job.cost}, ${job.inputKey}, null, null, '{}'::jsonb, null, ${job.requestId ?? null}
         from balance where credits >= ${job.cost}
         returning id
       ), reserve as (

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
+import type { JobErrorCode } from '../../workflows/messages.js';
 import type { Database, Job, ModelId } from './types.js';
 
 export interface NewJobRecord {
@@ -10,6 +11,8 @@ export interface NewJobRecord {
   readonly params: Record<string, unknown>;
   readonly cost: number;
   readonly inputKey: string;
+  /** The X-Request-Id of the submit. */
+  readonly requestId?: string;
 }
 
 export async function insertJob(db: Kysely<Database>, job: NewJobRecord): Promise<void> {
@@ -29,11 +32,12 @@ export async function insertJob(db: Kysely<Database>, job: NewJobRecord): Promis
       poster_key: null,
       engine_notes: '{}',
       completed_at: null,
+      request_id: job.requestId ?? null,
     })
     .execute();
 }
 
-export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'video_key' | 'poster_key' | 'engine_notes' | 'created_at' | 'started_at' | 'completed_at'> & {
+export type JobOutcome = Pick<Job, 'id' | 'status' | 'model' | 'error' | 'error_code' | 'video_key' | 'poster_key' | 'engine_notes' | 'created_at' | 'started_at' | 'completed_at'> & {
   /** Credits the job holds now: what was reserved less what was refunded. */
   readonly credits_charged: number;
   /** The job's webhook delivery, when it was given a webhook_url; timestamps as JSON gives them. */
@@ -50,7 +54,7 @@ const creditsCharged = sql<number>`coalesce((select -sum(l.amount) from credit_l
 export async function findAccountJobOutcome(db: Kysely<Database>, accountId: string, jobId: string): Promise<JobOutcome | undefined> {
   return db
     .selectFrom('jobs')
-    .select(['id', 'status', 'model', 'error', 'video_key', 'poster_key', 'engine_notes', 'created_at', 'started_at', 'completed_at'])
+    .select(['id', 'status', 'model', 'error', 'error_code', 'video_key', 'poster_key', 'engine_notes', 'created_at', 'started_at', 'completed_at'])
     .select(creditsCharged.as('credits_charged'))
     .select((eb) =>
       jsonObjectFrom(
@@ -84,6 +88,7 @@ export async function completeJob(
       poster_key: result.posterKey,
       engine_notes: JSON.stringify(result.notes),
       error: null,
+      error_code: null,
       updated_at: now,
       completed_at: now,
       ...(result.startedAt ? { started_at: result.startedAt } : {}),
@@ -99,11 +104,12 @@ export async function markJobStarted(db: Kysely<Database>, jobId: string, starte
   await db.updateTable('jobs').set({ started_at: startedAt }).where('id', '=', jobId).where('status', '=', 'PROCESSING').where('started_at', 'is', null).execute();
 }
 
-export async function failJobRecord(db: Kysely<Database>, jobId: string, error: string, startedAt?: Date | null): Promise<boolean> {
+/** Records failure with its message and code; like completeJob, only a PROCESSING job moves. */
+export async function failJobRecord(db: Kysely<Database>, jobId: string, failure: { error: string; code: JobErrorCode }, startedAt?: Date | null): Promise<boolean> {
   const now = new Date();
   const r = await db
     .updateTable('jobs')
-    .set({ status: 'FAILED', error, updated_at: now, completed_at: now, ...(startedAt ? { started_at: startedAt } : {}) })
+    .set({ status: 'FAILED', error: failure.error, error_code: failure.code, updated_at: now, completed_at: now, ...(startedAt ? { started_at: startedAt } : {}) })
     .where('id', '=', jobId)
     .where('status', '=', 'PROCESSING')
     .executeTakeFirst();

@@ -6,6 +6,7 @@ import * as idempotencyKeys from './migrations/2026_12_01_0002_idempotency_keys.
 import * as jobStartedAndHistoryFilters from './migrations/2026_12_01_0003_job_started_and_history_filters.js';
 import * as signIn from './migrations/2026_12_01_2200_sign_in.js';
 import * as idempotencyLease from './migrations/2026_12_02_0100_idempotency_lease.js';
+import * as jobErrorCode from './migrations/2026_12_02_0200_job_error_code.js';
 
 /** Migrations listed in code, so they travel inside any bundle and need no directory scan. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0003_job_started_and_history_filters': jobStartedAndHistoryFilters,
   '2026_12_01_2200_sign_in': signIn,
   '2026_12_02_0100_idempotency_lease': idempotencyLease,
+  '2026_12_02_0200_job_error_code': jobErrorCode,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { JobErrorCode } from '../../workflows/messages.js';
 
 export type JobStatus = 'PROCESSING' | 'COMPLETED' | 'FAILED';
 export type ModelId = 'wan2.1' | 'veo3.1';
@@ -39,6 +40,8 @@ export interface JobTable {
   params: Json;
   status: JobStatus;
   error: string | null;
+  /** Why a FAILED job failed (workflows/messages.ts JOB_ERROR_CODES); null otherwise, and in rows an older worker failed. */
+  error_code: ColumnType<JobErrorCode | null, JobErrorCode | null | undefined, JobErrorCode | null>;
   cost: number;
   input_key: string;
   video_key: string | null;
@@ -50,6 +53,8 @@ export interface JobTable {
   completed_at: Date | null;
   /** When rendering began (the engine's attempt that gave the outcome); null until known. */
   started_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The X-Request-Id of the submit that created the job; null in jobs from before it was kept. */
+  request_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CreditLedgerTable {

@@ -24,3 +24,9 @@ function serialize(fields: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(fields)) out[k] = v instanceof Error ? { name: v.name, message: v.message, stack: v.stack } : v;
   return out;
 }
+
+/** The same logger with `fields` on every line (a request's id, say); a line's own fields come after them. */
+export function withFields(logger: Logger, fields: Record<string, unknown>): Logger {
+  const at = (level: LogLevel) => (message: string, more: Record<string, unknown> = {}) => logger[level](message, { ...fields, ...more });
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

@@ -52,6 +52,7 @@ function cancelSuite(name: string, open: () => Promise<Pipeline>, extra?: (get: 
       const done = await api.waitForJob(jobId);
       assert.equal(done.status, 'FAILED');
       assert.equal(done.error, 'The job was cancelled.');
+      assert.equal(done.code, 'canceled');
       assert.deepEqual(await ledgerFor(jobId), [
         ['reserve', -VEO_COST],
         ['refund', VEO_COST],
@@ -69,6 +70,7 @@ function cancelSuite(name: string, open: () => Promise<Pipeline>, extra?: (get: 
       const done = await api.waitForJob(jobId);
       assert.equal(done.status, 'FAILED');
       assert.equal(done.error, 'The job was cancelled.');
+      assert.equal(done.code, 'canceled');
       assert.deepEqual(await ledgerFor(jobId), [
         ['reserve', -WAN_COST],
         ['refund', WAN_COST],

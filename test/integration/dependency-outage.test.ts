@@ -41,6 +41,7 @@ describe('a database outage', () => {
       assert.equal(res.status, 503, JSON.stringify(res.body));
       assert.equal(res.headers.get('retry-after'), '5');
       assert.match(String((res.body as { error?: unknown }).error), /briefly unavailable/);
+      assert.equal((res.body as { code?: unknown }).code, 'unavailable');
     }
 
     await cluster.up();

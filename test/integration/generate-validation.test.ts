@@ -9,6 +9,13 @@ import { startPipeline, startTemporalFixture, type Pipeline, type TemporalFixtur
 
 const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
+function imageForm(fields: Record<string, string>): FormData {
+  const form = new FormData();
+  form.append('image', new Blob([new Uint8Array(makePng(96, 64))]), 'a.png');
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  return form;
+}
+
 describe('POST /generate validation', () => {
   let temporal: TemporalFixture;
   let pipeline: Pipeline;
@@ -36,25 +43,42 @@ describe('POST /generate validation', () => {
     }
   }
 
-  async function rejects(fields: Record<string, string>, expected: RegExp | string, image?: Buffer | null, filename?: string) {
+  /** What a refusal must carry besides its message: 400 invalid_parameter naming the field, unless said otherwise. */
+  interface Refusal {
+    readonly status?: number;
+    readonly code?: string;
+    /** The parameter the answer names; by default the one the message quotes first. */
+    readonly param?: string | undefined;
+  }
+
+  async function rejects(fields: Record<string, string>, expected: RegExp | string, image?: Buffer | null, filename?: string, refusal: Refusal = {}) {
     const res = await api.generate(fields, image === undefined ? makePng(96, 64) : image, filename);
-    assert.equal(res.status, 400, `${JSON.stringify(fields)} → ${res.status} ${JSON.stringify(res.body)}`);
+    const what = `${JSON.stringify(fields)} → ${res.status} ${JSON.stringify(res.body)}`;
+    assert.equal(res.status, refusal.status ?? 400, what);
     if (typeof expected === 'string') assert.equal(res.body.error, expected);
     else assert.match(String(res.body.error), expected);
+    assert.equal(res.body.code, refusal.code ?? 'invalid_parameter', what);
+    const param = 'param' in refusal ? refusal.param : /'([^']+)'/.exec(String(res.body.error))?.[1];
+    assert.equal(res.body.param, param, what);
+    assert.equal(res.body.request_id, res.headers.get('x-request-id'), what);
   }
 
   test('a missing image is 400 "No image file provided"', async () => {
-    await rejects({ prompt: 'x' }, 'No image file provided', null);
+    const missing = { code: 'missing_image', param: 'image' };
+    await rejects({ prompt: 'x' }, 'No image file provided', null, undefined, missing);
     const form = new URLSearchParams({ prompt: 'x' });
     const res = await api.request('POST', '/generate', form.toString(), { 'Content-Type': 'application/x-www-form-urlencoded' });
     assert.equal(res.status, 400);
     assert.match(String(res.body.error), /^No image file provided/);
-    await rejects({ prompt: 'x' }, 'No image file provided', Buffer.alloc(0));
+    assert.equal(res.body.code, 'missing_image');
+    await rejects({ prompt: 'x' }, 'No image file provided', Buffer.alloc(0), undefined, missing);
   });
 
-  test('the image is judged by its bytes, not its name', async () => {
-    await rejects({ prompt: 'x' }, "Invalid parameter 'image': the file must be a PNG, JPEG or WebP image.", Buffer.from('GIF89a not allowed'), 'cat.png');
-    await rejects({ prompt: 'x' }, /Invalid parameter 'image'/, Buffer.from('plain text pretending'), 'photo.jpg');
+  test('the image is judged by its bytes, not its name: another type is 415', async () => {
+    const unsupported = { status: 415, code: 'unsupported_media_type', param: 'image' };
+    await rejects({ prompt: 'x' }, "Invalid parameter 'image': the file must be a PNG, JPEG or WebP image.", Buffer.from('GIF89a not allowed'), 'cat.png', unsupported);
+    await rejects({ prompt: 'x' }, /Invalid parameter 'image'/, Buffer.from('plain text pretending'), 'photo.jpg', unsupported);
+    // A PNG whose header cannot be read is of a type the engines take: a bad parameter, 400.
     await rejects({ prompt: 'x' }, /Invalid parameter 'image': the file could not be read as PNG/, makePng(96, 64).subarray(0, 20));
     for (const [image, name] of [[await makeEncoded('jpeg', 640, 480), 'a.bin'], [await makeEncoded('webp', 300, 500), 'noext'], [makePng(128, 72), 'x.webp']] as const) {
       const res = await api.generate({ prompt: 'fine' }, image, name);
@@ -82,13 +106,14 @@ describe('POST /generate validation', () => {
       const res = await api.generate({ prompt: what }, image);
       assert.equal(res.status, 400, `${what}: ${res.status} ${JSON.stringify(res.body)}`);
       assert.match(String(res.body.error), expected, what);
+      assert.deepEqual([res.body.code, res.body.param], ['invalid_parameter', 'image'], what);
     }
     assert.equal((await pipeline.database.db.selectFrom('jobs').select('id').execute()).length, before.length, 'no job recorded');
     await assertNothingKept();
   });
 
-  test('image size and dimension limits', async () => {
-    await rejects({ prompt: 'x' }, "Invalid parameter 'image': the file exceeds 2 MiB.", makeLargePng(MAX_IMAGE_BYTES + 1000));
+  test('image size and dimension limits: a file over the limit is 413', async () => {
+    await rejects({ prompt: 'x' }, "Invalid parameter 'image': the file exceeds 2 MiB.", makeLargePng(MAX_IMAGE_BYTES + 1000), undefined, { status: 413, code: 'payload_too_large', param: 'image' });
     await rejects({ prompt: 'x' }, /Invalid parameter 'image': 32×32 is outside 64–8192 pixels a side/, makePng(32, 32));
     assert.equal((await api.generate({ prompt: 'x' }, makeLargePng(MAX_IMAGE_BYTES - 1000))).status, 202);
   });
@@ -108,7 +133,7 @@ describe('POST /generate validation', () => {
       [{ width: '1280.5' }, /'width': must be an integer/],
       [{ width: '1000' }, /'width': must be a multiple of 16/],
       [{ height: '721' }, /'height': must be a multiple of 16/],
-      [{ width: '1920', height: '1088' }, /exceeds Wan 2.1's largest frame/],
+      [{ width: '1920', height: '1088' }, /^Invalid parameters 'width' and 'height': .*exceeds Wan 2.1's largest frame/],
       [{ length: '80' }, /'length': must be of the form 4k\+1/],
       [{ length: '0' }, /'length': must be at least 1/],
       [{ length: '1001' }, /'length': must be at most 161/],
@@ -154,6 +179,7 @@ describe('POST /generate validation', () => {
     const res = await api.request('POST', '/generate', form);
     assert.equal(res.status, 400);
     assert.equal(res.body.error, "Parameter 'seed' was sent more than once.");
+    assert.deepEqual([res.body.code, res.body.param], ['invalid_parameter', 'seed']);
     const twoImages = new FormData();
     twoImages.append('image', new Blob([new Uint8Array(makePng(96, 64))]), 'a.png');
     twoImages.append('other', new Blob([new Uint8Array(makePng(96, 64))]), 'b.png');
@@ -161,6 +187,10 @@ describe('POST /generate validation', () => {
     const second = await api.request('POST', '/generate', twoImages);
     assert.equal(second.status, 400);
     assert.match(String(second.body.error), /Unexpected file field 'other'/);
+    assert.deepEqual([second.body.code, second.body.param], ['invalid_parameter', 'other']);
+    const malformed = await api.request('POST', '/generate', '--nope\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nx', { 'Content-Type': 'multipart/form-data; boundary=nope' });
+    assert.equal(malformed.status, 400, JSON.stringify(malformed.body));
+    assert.deepEqual([malformed.body.code, malformed.body.param], ['invalid_request', undefined]);
   });
 
   test('the contract defaults are recorded on the job', async () => {
@@ -178,6 +208,33 @@ describe('POST /generate validation', () => {
     assert.equal(veoJob.params.personGeneration, 'allow_adult');
     assert.equal(veoJob.params.generateAudio, false);
     assert.equal(veoJob.params.enhancePrompt, false);
+  });
+
+  test('X-Request-Id: a sane one is kept, on the 202, the job record and the log line that accepted it', async () => {
+    const requestId = 'client-trace:0042.a_b';
+    const res = await api.request('POST', '/generate', imageForm({ prompt: 'traced' }), { 'X-Request-Id': requestId });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    assert.equal(res.headers.get('x-request-id'), requestId);
+    const jobId = String(res.body.job_id);
+    const job = await pipeline.database.db.selectFrom('jobs').select('request_id').where('id', '=', jobId).executeTakeFirstOrThrow();
+    assert.equal(job.request_id, requestId);
+    const line = pipeline.apiLogLines.find((l) => l.message === 'job accepted' && l.jobId === jobId);
+    assert.equal(line?.requestId, requestId, JSON.stringify(line));
+    // The workflow was handed the id with the job.
+    const started = await pipeline.client.workflow.getHandle(jobId).fetchHistory();
+    const input = started.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    assert.equal((JSON.parse(Buffer.from(input!).toString('utf8')) as { requestId?: string }).requestId, requestId);
+
+    for (const odd of ['with space', 'x'.repeat(129), 'quote"d', 'semi;colon']) {
+      const answered = await api.request('GET', '/usage', undefined, { 'X-Request-Id': odd });
+      const id = answered.headers.get('x-request-id');
+      assert.ok(id && id !== odd, `${odd} was kept`);
+      assert.match(id, /^[0-9a-f-]{36}$/);
+    }
+    const fresh = await api.request('GET', '/status/00000000-0000-0000-0000-000000000000');
+    assert.equal(fresh.status, 404);
+    assert.match(fresh.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    assert.deepEqual([fresh.body.code, fresh.body.request_id], ['not_found', fresh.headers.get('x-request-id')]);
   });
 
   test('no rejected request keeps an upload or a job', async () => {

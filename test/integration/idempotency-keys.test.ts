@@ -95,7 +95,7 @@ for (const databaseCase of databaseCases()) {
       assert.ok(accepted.length >= 1);
       assert.equal(new Set(accepted.map((a) => a.body.job_id)).size, 1, 'every 202 names the same job');
       for (const a of answers) assert.ok(a.status === 202 || a.status === 409, `${a.status} ${JSON.stringify(a.body)}`);
-      for (const a of answers.filter((r) => r.status === 409)) assert.equal(a.body.code, 'idempotency_key_in_progress');
+      for (const a of answers.filter((r) => r.status === 409)) assert.equal(a.body.code, 'conflict');
       assert.equal(await jobCount(accountId), 1);
       assert.equal(await ledgerCount(accountId), 1);
     });
@@ -234,7 +234,7 @@ for (const databaseCase of databaseCases()) {
           assert.ok(await claimed(), 'the first request claimed its key');
           const retry = await generateWithKey(api, key, { prompt: 'Slow to accept' });
           assert.equal(retry.status, 409, JSON.stringify(retry.body));
-          assert.equal(retry.body.code, 'idempotency_key_in_progress');
+          assert.equal(retry.body.code, 'conflict');
           assert.equal(retry.headers.get('retry-after'), '1');
         } finally {
           await locker.query('commit');

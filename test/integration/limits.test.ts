@@ -58,6 +58,7 @@ for (const databaseCase of databaseCases()) {
       const refused = answers.at(-1)!;
       assert.equal(refused.status, 429);
       assert.match(String(refused.body.error), /Rate limit exceeded: at most 5 requests a minute per API key/);
+      assert.equal(refused.body.code, 'rate_limited');
       const retryAfter = Number(refused.headers.get('retry-after'));
       assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After ${refused.headers.get('retry-after')}`);
       assert.equal(refused.headers.get('ratelimit-policy'), `"requests";q=${PER_MINUTE};w=60`);
@@ -80,6 +81,7 @@ for (const databaseCase of databaseCases()) {
       assert.equal(refused.length, answers.length - IN_FLIGHT);
       for (const res of refused) {
         assert.match(String(res.body.error), /Too many jobs in flight: at most 2 at once per account/);
+        assert.equal(res.body.code, 'rate_limited');
         assert.ok(Number(res.headers.get('retry-after')) >= 1);
         assert.equal(res.headers.get('ratelimit-policy'), `"requests";q=${PER_MINUTE};w=60, "jobs";q=${IN_FLIGHT};qu="concurrent-requests"`);
         assert.match(res.headers.get('ratelimit') ?? '', /^"requests";r=\d+;t=\d+, "jobs";r=0$/);

@@ -116,7 +116,7 @@ describe('GET /media/*key', () => {
   test('refuses an expired link with 403 and says so', async () => {
     const response = await get(signer.sign(videoKey, 60, Date.now() - 3600_000));
     assert.equal(response.status, 403);
-    assert.deepEqual(await response.json(), { error: 'This link has expired' });
+    assert.deepEqual(await response.json(), { error: 'This link has expired', code: 'forbidden', request_id: response.headers.get('x-request-id') });
   });
 
   test('answers 404 for a validly signed link to nothing', async () => {

@@ -45,6 +45,7 @@ describe('the orphaned-job sweep', () => {
     const status = await api.status(orphan);
     assert.equal(status.body.status, 'FAILED');
     assert.equal(status.body.error, ORPHANED_JOB_ERROR);
+    assert.equal(status.body.code, 'engine_error');
     assert.equal(await creditBalance(db, accountId), before + 6);
     assert.equal((await api.status(String(live.body.job_id))).body.status, 'PROCESSING');
     // A second sweep refunds nothing twice.

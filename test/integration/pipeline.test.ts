@@ -107,7 +107,7 @@ for (const databaseCase of databaseCases()) {
       const { api } = await clientWith(WAN_COST - 1);
       const res = await api.generate({ prompt: 'Too expensive' });
       assert.equal(res.status, 402, JSON.stringify(res.body));
-      assert.deepEqual(res.body, { error: `Not enough credits: this job costs ${WAN_COST} and ${WAN_COST - 1} remain.`, code: 'insufficient_credits' });
+      assert.deepEqual(res.body, { error: `Not enough credits: this job costs ${WAN_COST} and ${WAN_COST - 1} remain.`, code: 'insufficient_credits', request_id: res.headers.get('x-request-id') });
       assert.equal((await api.usage()).body.credits_remaining, WAN_COST - 1);
       assert.deepEqual((await api.history()).body, []);
     });

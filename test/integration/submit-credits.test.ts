@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
+import { temporalJobQueue } from '../../api/job-queue.js';
 import { creditBalance } from '../../infra/db/credits.js';
+import { insertJob } from '../../infra/db/jobs.js';
 import { createLogger } from '../../infra/log/logger.js';
 import { startApiServer } from '../../workers/api-server.js';
 import { databaseCases } from '../support/databases.js';
 import { ApiClient, waitUntil } from '../support/http.js';
+import { makePng } from '../support/images.js';
 import { startPipeline, startTemporalFixture, type Pipeline, type TemporalFixture } from '../support/pipeline.js';
 
 // The default Wan job: 81 frames at 1280×720, 30 steps.
@@ -47,7 +51,7 @@ for (const databaseCase of databaseCases()) {
       const storedBefore = await storedJobDirs();
       const res = await api.generate({ prompt: 'Too dear' });
       assert.equal(res.status, 402, JSON.stringify(res.body));
-      assert.deepEqual(res.body, { error: `Not enough credits: this job costs ${WAN_COST} and ${WAN_COST - 1} remain.`, code: 'insufficient_credits' });
+      assert.deepEqual(res.body, { error: `Not enough credits: this job costs ${WAN_COST} and ${WAN_COST - 1} remain.`, code: 'insufficient_credits', request_id: res.headers.get('x-request-id') });
       assert.deepEqual(await jobsOf(accountId), []);
       assert.deepEqual(await ledgerOf(accountId), []);
       assert.deepEqual(await storedJobDirs(), storedBefore);
@@ -105,8 +109,11 @@ for (const databaseCase of databaseCases()) {
         const res = await api.generate({ prompt: 'Nowhere to go' });
         assert.equal(res.status, 503, JSON.stringify(res.body));
         assert.equal(res.headers.get('retry-after'), '5');
+        assert.equal(res.body.code, 'unavailable');
         const [job] = await jobsOf(accountId);
         assert.equal(job?.status, 'FAILED');
+        const recorded = await db.selectFrom('jobs').select(['error', 'error_code']).where('id', '=', job!.id).executeTakeFirstOrThrow();
+        assert.deepEqual(recorded, { error: 'The job could not be queued.', error_code: 'engine_error' });
         assert.deepEqual(
           (await ledgerOf(accountId)).map((e) => [e.kind, e.amount]),
           [
@@ -124,7 +131,9 @@ for (const databaseCase of databaseCases()) {
       const { accountId, apiKey } = await pipeline.newAccount(50);
       const api = new ApiClient(pipeline.api.url, apiKey);
       const jobId = String((await api.generate({ prompt: 'Cursed [fail]' })).body.job_id);
-      assert.equal((await api.waitForJob(jobId)).status, 'FAILED');
+      const done = await api.waitForJob(jobId);
+      // The engine refused the job's input.
+      assert.deepEqual([done.status, done.code], ['FAILED', 'invalid_input']);
       await waitUntil('the refund', async () => (await ledgerOf(accountId)).length === 2);
       assert.deepEqual(
         (await ledgerOf(accountId)).map((e) => [e.kind, e.amount]),
@@ -133,6 +142,28 @@ for (const databaseCase of databaseCases()) {
           ['refund', WAN_COST],
         ],
       );
+    });
+
+    test('a job from before charging at submit, which the balance no longer covers, fails as insufficient_credits', async () => {
+      const { accountId, apiKey } = await pipeline.newAccount(WAN_COST - 1);
+      const jobId = randomUUID();
+      const inputKey = `jobs/${jobId}/input`;
+      await pipeline.storage.put(inputKey, makePng(96, 64), { contentType: 'image/png' });
+      // Recorded unpaid, as the API did before it charged at submit; the workflow reserves itself.
+      await insertJob(pipeline.database.db, { id: jobId, accountId, model: 'wan2.1', prompt: 'old-style', params: {}, cost: WAN_COST, inputKey });
+      const engine = { model: 'wan2.1' as const, params: { prompt: 'old-style', negativePrompt: '', cfg: 7.5, width: 1280, height: 720, length: 81, steps: 30, seed: 42 } };
+      await temporalJobQueue(pipeline.client, { taskQueue: pipeline.config.queues.control }).start({
+        jobId,
+        accountId,
+        image: { key: inputKey, contentType: 'image/png', width: 96, height: 64 },
+        engine,
+        cost: WAN_COST,
+        engineQueue: pipeline.config.queues.wan,
+        pollIntervalSeconds: 1,
+      });
+      const done = await new ApiClient(pipeline.api.url, apiKey).waitForJob(jobId);
+      assert.deepEqual([done.status, done.error, done.code], ['FAILED', `Not enough credits: this job costs ${WAN_COST} and ${WAN_COST - 1} remain.`, 'insufficient_credits']);
+      assert.deepEqual(await ledgerOf(accountId), []);
     });
   });
 }

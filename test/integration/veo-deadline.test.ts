@@ -49,6 +49,7 @@ test('an operation still running at the deadline fails the job and refunds it', 
   const done = await api.waitForJob(jobId, undefined, 60_000);
   assert.equal(done.status, 'FAILED', JSON.stringify(done));
   assert.equal(done.error, `Veo did not finish within ${DEADLINE_SECONDS} seconds.`);
+  assert.equal(done.code, 'timeout');
   assert.ok(Date.now() - started >= DEADLINE_SECONDS * 1000);
   assert.equal((await api.usage()).body.credits_remaining, 100);
   assert.equal(vertex.submissions.length, 1);

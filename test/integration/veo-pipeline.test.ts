@@ -25,6 +25,7 @@ function scenarioOf(prompt: string): VertexScenario {
     ...(prompt.includes('[submit500]') ? { failSubmits: { times: 1, status: 500 } } : {}),
     ...(prompt.includes('[poll500]') ? { failPolls: { times: 1, status: 500 } } : {}),
     ...(prompt.includes('[reject]') ? { rejectSubmit: { status: 400, message: 'The prompt could not be submitted. Support code: 58061214.' } } : {}),
+    ...(prompt.includes('[invalid]') ? { rejectSubmit: { status: 400, message: 'Image resolution is too low for this model.' } } : {}),
     ...(prompt.includes('[error]') ? { outcome: 'error' as const } : {}),
     ...(prompt.includes('[filtered]') ? { outcome: 'filtered' as const } : {}),
   };
@@ -124,18 +125,23 @@ describe('veo3.1 jobs through the real Veo worker', () => {
     assert.equal(submissionsOf(prompt).length, 1);
   });
 
-  test("a 400, an operation error and a safety-filtered result fail the job with Google's words and refund", async () => {
+  test("a 400, an operation error and a safety-filtered result fail the job with Google's words, a code, and refund", async () => {
     const api = await clientWith(100);
-    const cases: Array<[string, string]> = [
-      ['Nope [reject].', 'Veo rejected the request: The prompt could not be submitted. Support code: 58061214.'],
-      ['Broken [error].', `Veo could not make the video: ${OPERATION_ERROR}`],
-      ['Unsafe [filtered].', `${VEO_NO_RESULTS} ${FILTERED_REASONS.join(' ')}`],
+    const cases: Array<[string, string, string]> = [
+      // Google's wording for a prompt its safety filters refused, though it answers 400.
+      ['Nope [reject].', 'Veo rejected the request: The prompt could not be submitted. Support code: 58061214.', 'content_filtered'],
+      ['Too small [invalid].', 'Veo rejected the request: Image resolution is too low for this model.', 'invalid_input'],
+      ['Broken [error].', `Veo could not make the video: ${OPERATION_ERROR}`, 'engine_error'],
+      ['Unsafe [filtered].', `${VEO_NO_RESULTS} ${FILTERED_REASONS.join(' ')}`, 'content_filtered'],
     ];
-    for (const [prompt, error] of cases) {
+    for (const [prompt, error, code] of cases) {
       const jobId = String((await api.generate({ prompt, model: 'veo3.1' })).body.job_id);
       const done = await api.waitForJob(jobId);
       assert.equal(done.status, 'FAILED', JSON.stringify(done));
       assert.equal(done.error, error);
+      assert.equal(done.code, code, prompt);
+      const item = ((await api.history()).body as unknown as Array<Record<string, unknown>>).find((j) => j.id === jobId);
+      assert.deepEqual([item?.error, item?.code], [error, code], prompt);
       assert.equal((await api.usage()).body.credits_remaining, 100);
     }
     assert.equal(submissionsOf('Nope [reject].').length, 1, 'a 400 is not retried');

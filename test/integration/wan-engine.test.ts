@@ -122,6 +122,7 @@ describe('the Wan engine on the tiny model', () => {
     const stopMs = Date.now() - cancelledAt;
     assert.equal(done.status, 'FAILED');
     assert.equal(done.error, 'The job was cancelled.');
+    assert.equal(done.code, 'canceled');
     assert.equal((await api.usage()).body.credits_remaining, 100);
     // 100 steps of ≥ 0.1 s would take ≥ 10 s; it stopped after at most a step or two once the cancel arrived.
     assert.ok(stopMs < 5000, `took ${stopMs} ms to stop`);

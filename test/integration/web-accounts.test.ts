@@ -114,7 +114,7 @@ for (const dbCase of databaseCases()) {
       const noPassword = await browser().signIn(address.replace('@', '+x@'), PASSWORD);
       for (const res of [wrong, unknown, noPassword]) {
         assert.equal(res.status, 401);
-        assert.deepEqual(res.body, { error: 'Wrong email or password.' });
+        assert.deepEqual(res.body, { error: 'Wrong email or password.', code: 'unauthorized', request_id: res.headers.get('x-request-id') });
       }
 
       const web = browser(other);

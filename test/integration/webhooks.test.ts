@@ -114,6 +114,7 @@ describe('webhooks to a receiver the operator allows (loopback, plain http)', ()
       const { webhook, ...status } = (await api.status(jobId)).body as Record<string, unknown> & { webhook: Record<string, unknown> };
       assert.deepEqual(payload, status);
       assert.equal(payload.error, 'The engine could not render this job.');
+      assert.equal(payload.code, 'invalid_input');
       assert.equal(webhook.attempts, 1);
       assert.equal(webhook.last_status_code, 410);
       assert.equal(webhook.delivered_at, null);

@@ -1,7 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
+import { errorHandler } from '../../api/errors.js';
+import { requestContext } from '../../api/request-id.js';
 import { mediaRoutes } from '../../api/routes/media.js';
+import { createLogger } from '../../infra/log/logger.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import type { MediaUrlSigner } from '../../infra/storage/url-signing.js';
 
@@ -11,7 +14,7 @@ export interface MediaServer {
 }
 
 /**
- * A Koa app serving only the media routes on a free port. `build` receives the server's real
+ * A Koa app serving only the media routes (behind the API's error handling) on a free port. `build` receives the server's real
  * URL, because the signer (and a local storage holding it) must know it before the app exists.
  */
 export async function startMediaServer(
@@ -26,6 +29,10 @@ export async function startMediaServer(
   const publicUrl = `http://127.0.0.1:${port}`;
   const app = new Koa();
   app.silent = true;
+  // As in the API: refusals leave through the error handler, with a code and the request's id.
+  const log = createLogger({ level: 'error', component: 'media', write: () => {} });
+  app.use(requestContext({ log }));
+  app.use(errorHandler({ log }));
   app.use(mediaRoutes(build(publicUrl)).routes());
   server.on('request', app.callback());
   return {

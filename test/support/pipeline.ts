@@ -62,6 +62,8 @@ export interface Pipeline {
   readonly engines: TestEngineControl;
   /** For engine workers a test starts itself. */
   readonly workerConnection: NativeConnection;
+  /** Every line the API logged (info and up), parsed; errors also go to stderr. */
+  readonly apiLogLines: ReadonlyArray<Record<string, unknown>>;
   /** A new account with its first API key. */
   newAccount(credits: number): Promise<{ accountId: string; apiKey: string }>;
   /** A second API process's worth: another app on the same database and Temporal, as behind one load balancer. */
@@ -113,7 +115,17 @@ export async function startPipeline(
     workerConnection,
     close: async () => {},
   };
-  const api = await startApiServer(config, runtime, createLogger({ level: 'error', component: 'api' }), { host: '127.0.0.1', port, publicUrl });
+  const apiLogLines: Array<Record<string, unknown>> = [];
+  const apiLog = createLogger({
+    level: 'info',
+    component: 'api',
+    write: (line) => {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      apiLogLines.push(parsed);
+      if (parsed.level === 'error') process.stderr.write(line + '\n');
+    },
+  });
+  const api = await startApiServer(config, runtime, apiLog, { host: '127.0.0.1', port, publicUrl });
 
   const { activities, control } = createTestEngines(storage);
   const engineWorkers = await Promise.all(
@@ -149,6 +161,7 @@ export async function startPipeline(
     client,
     engines: control,
     workerConnection,
+    apiLogLines,
     async newAccount(credits) {
       const account = await createAccount(database.db, { email: `user-${randomBytes(5).toString('hex')}@example.com`, monthlyCredits: credits });
       const { key } = await createApiKey(database.db, account.id, 'test');

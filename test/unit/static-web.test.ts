@@ -9,6 +9,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { errorHandler } from '../../api/errors.js';
 import { serveWebApp } from '../../api/static-web.js';
+import { createLogger } from '../../infra/log/logger.js';
 
 const INDEX = '<!doctype html><title>app</title><script type="module" src="/assets/app-1a2b3c.js"></script>';
 const servers: http.Server[] = [];
@@ -18,7 +19,7 @@ let base: string;
 async function serve(root: string): Promise<string> {
   const app = new Koa();
   app.silent = true;
-  app.use(errorHandler(() => {}));
+  app.use(errorHandler({ log: createLogger({ level: 'error', component: 'test', write: () => {} }) }));
   app.use(serveWebApp({ root }));
   const api = new Router({ prefix: '/api/v1' });
   api.get('/ping', (ctx) => (ctx.body = { pong: true }));

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ApiError } from '@google/genai';
 import { ConfigError, loadConfig, type VeoAuthConfig } from '../../infra/config.js';
 import { assertApplicationDefaultCredentials, classifyVeoError, createVeoClient } from '../../infra/engines/veo/client.js';
+import { isSafetyRefusal } from '../../infra/engines/veo/safety-refusal.js';
 
 const adc = (overrides: Partial<Extract<VeoAuthConfig, { kind: 'adc' }>> = {}): Extract<VeoAuthConfig, { kind: 'adc' }> => ({
   kind: 'adc', project: 'p', location: 'us-central1', credentialsFile: undefined, metadataServerDetection: undefined, ...overrides,
@@ -44,4 +45,17 @@ test('429, 408, 5xx and network errors retry; other 4xx do not, and carry Google
   const bad = classifyVeoError(new ApiError({ status: 400, message: body('Image is too small.') }));
   assert.deepEqual(bad, { retryable: false, status: 400, message: 'Image is too small.' });
   assert.equal(classifyVeoError(new ApiError({ status: 403, message: 'not json' })).message, 'not json');
+});
+
+test("Google's documented safety wording reads as a refusal; an internal error with a support code does not", () => {
+  for (const message of [
+    "Veo could not generate videos because the input image violates Vertex AI's usage guidelines. If you think this was an error, send feedback. Support codes: 15236754",
+    'The prompt could not be submitted. Support code: 58061214.',
+    "The prompt couldn't be submitted or it might violate our policies.",
+  ]) {
+    assert.equal(isSafetyRefusal(message), true, message);
+  }
+  for (const message of ['Internal error while generating the video. Support code: 29310472.', 'Image resolution is too low for this model.', 'Permission denied on resource project p.']) {
+    assert.equal(isSafetyRefusal(message), false, message);
+  }
 });
