@@ -16,6 +16,6 @@ test('sizes are read from headers; truncated headers are refused, not guessed', 
   assert.deepEqual(probeImage(makePng(320, 200)), { ok: true, contentType: 'image/png', width: 320, height: 200 });
   assert.deepEqual(probeImage(makeJpegHeader(640, 480)), { ok: true, contentType: 'image/jpeg', width: 640, height: 480 });
   assert.deepEqual(probeImage(makeWebpHeader(300, 500)), { ok: true, contentType: 'image/webp', width: 300, height: 500 });
-  assert.deepEqual(probeImage(makePng(320, 200).subarray(0, 20)), { ok: false, reason: 'could not be read as PNG' });
-  assert.deepEqual(probeImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10])), { ok: false, reason: 'could not be read as JPEG' });
+  assert.deepEqual(probeImage(makePng(320, 200).subarray(0, 20)), { ok: false, problem: 'header', reason: 'could not be read as PNG' });
+  assert.deepEqual(probeImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10])), { ok: false, problem: 'header', reason: 'could not be read as JPEG' });
 });
