@@ -28,8 +28,17 @@ def params(**over) -> RenderParams:
     return RenderParams.parse(base)
 
 
-def render(engine: WanEngine, image: Path, out: Path, p: RenderParams, cancel: threading.Event | None = None, on_step=None):
-    steps: list[tuple[int, int]] = []
+def render(
+    engine: WanEngine,
+    image: Path,
+    out: Path,
+    p: RenderParams,
+    cancel: threading.Event | None = None,
+    on_step=None,
+    steps: list[tuple[int, int]] | None = None,
+):
+    """Renders and returns the result with the (step, total) events; pass `steps` to keep them when the render raises."""
+    steps = [] if steps is None else steps
 
     def record(step: int, total: int) -> None:
         steps.append((step, total))
@@ -76,9 +85,12 @@ def test_the_same_seed_gives_the_same_frames_and_another_seed_does_not(engine: W
 
 def test_cancel_stops_after_the_current_step(engine: WanEngine, source_image: Path, tmp_path: Path) -> None:
     cancel = threading.Event()
+    steps: list[tuple[int, int]] = []
     with pytest.raises(RenderFailure) as failure:
-        render(engine, source_image, tmp_path, params(steps=20), cancel=cancel, on_step=lambda step: step == 2 and cancel.set())
+        render(engine, source_image, tmp_path, params(steps=20), cancel=cancel, on_step=lambda step: step == 2 and cancel.set(), steps=steps)
     assert failure.value.kind == "Cancelled"
+    # Cancelled during step 2: that step ends, no third begins.
+    assert steps == [(1, 20), (2, 20)]
     assert not (tmp_path / "video.mp4").exists()
     # The engine is usable again at once.
     result, steps = render(engine, source_image, tmp_path / "next", params(steps=2))
