@@ -100,8 +100,17 @@ def test_cancel_stops_after_the_current_step(engine: WanEngine, source_image: Pa
 def test_flow_shift_follows_the_resolution(engine: WanEngine, source_image: Path, tmp_path: Path) -> None:
     assert flow_shift_for(832, 480) == FLOW_SHIFT_480P == 3.0
     assert flow_shift_for(1280, 720) == flow_shift_for(720, 1280) == FLOW_SHIFT_720P == 5.0
-    render(engine, source_image, tmp_path, params(steps=1))
-    assert engine.pipe.scheduler.config["shift"] == 3.0
+
+    # The tiny model's scheduler is built with 3.0, so a 720P-class render must move it to 5.0 and a
+    # 480P-class one back; the shift is read while the render runs, from the scheduler it steps with.
+    def shift_during_render(width: int, height: int) -> list[float]:
+        seen: list[float] = []
+        p = params(width=width, height=height, length=1, steps=1)
+        render(engine, source_image, tmp_path / f"{width}x{height}", p, on_step=lambda _: seen.append(engine.pipe.scheduler.config["shift"]))
+        return seen
+
+    assert shift_during_render(1280, 720) == [5.0]
+    assert shift_during_render(832, 480) == [3.0]
 
 
 def test_out_of_memory_is_reported_as_such(engine: WanEngine, source_image: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
