@@ -20,6 +20,7 @@ import type { EngineOutput, RenderHeartbeat, WanRenderInput } from '../../workfl
 import { startWanWorker, type WanWorker } from '../../workers/wan-worker.js';
 import { databaseCases } from '../support/databases.js';
 import { ApiClient } from '../support/http.js';
+import { renderAttempts } from '../support/job-history.js';
 import { makePng } from '../support/images.js';
 import { startPipeline, startTemporalFixture, type Pipeline, type TemporalFixture } from '../support/pipeline.js';
 
@@ -61,13 +62,6 @@ after(async () => {
   await workerConnection?.close();
   await temporal?.stop();
 });
-
-/** The attempt of each render activity the job's history shows started (a retried one shows only its last). */
-async function renderAttempts(jobId: string): Promise<number[]> {
-  const events = (await pipeline.client.workflow.getHandle(jobId).fetchHistory()).events ?? [];
-  const renders = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateWanVideo').map((e) => String(e.eventId)));
-  return events.filter((e) => renders.has(String(e.activityTaskStartedEventAttributes?.scheduledEventId))).map((e) => Number(e.activityTaskStartedEventAttributes?.attempt));
-}
 
 /** The Wan activities over the worker's own runtimes, for a render run outside Temporal (MockActivityEnvironment). */
 async function renderOutsideTemporal(steps: number, onBeat: (beat: RenderHeartbeat, env: MockActivityEnvironment) => void) {
@@ -164,7 +158,7 @@ describe('the Wan engine on the tiny model', () => {
     assert.equal(done.status, 'FAILED');
     assert.equal(done.error, 'The job was cancelled.');
     assert.equal((await api.usage()).body.credits_remaining, 100);
-    assert.deepEqual(await renderAttempts(jobId), [1]);
+    assert.deepEqual(await renderAttempts(pipeline.client, jobId), [1]);
 
     const next = String((await api.generate({ prompt: 'Next one', ...small })).body.job_id);
     assert.equal((await api.waitForJob(next)).status, 'COMPLETED');
@@ -182,7 +176,7 @@ describe('the Wan engine on the tiny model', () => {
     assert.equal(done.status, 'COMPLETED', JSON.stringify(done));
     assert.equal(slot.restarts, restartsBefore + 1);
     assert.notEqual((await slot.runtime()).pid, victim.pid);
-    assert.deepEqual(await renderAttempts(jobId), [2]);
+    assert.deepEqual(await renderAttempts(pipeline.client, jobId), [2]);
   });
 
   test('each denoising step reaches the activity heartbeat, in order', async () => {
@@ -211,7 +205,7 @@ describe('the Wan engine on the tiny model', () => {
     await api.waitForJob(short, rendering);
     await wan.shutdown();
     assert.equal((await api.waitForJob(short)).status, 'COMPLETED');
-    assert.deepEqual(await renderAttempts(short), [1]);
+    assert.deepEqual(await renderAttempts(pipeline.client, short), [1]);
 
     // 100 steps of at least 0.1 s each, past a 1 s grace: the attempt is handed back and the next worker renders it.
     wan = await startWorker(1);
@@ -221,7 +215,7 @@ describe('the Wan engine on the tiny model', () => {
     wan = await startWorker(pipeline.config.wan.shutdownGraceSeconds);
     const done = await api.waitForJob(long, undefined, 90_000);
     assert.equal(done.status, 'COMPLETED', JSON.stringify(done));
-    assert.deepEqual(await renderAttempts(long), [2], 'handed back once: the second attempt rendered it');
+    assert.deepEqual(await renderAttempts(pipeline.client, long), [2], 'handed back once: the second attempt rendered it');
   });
 
   test('a bad model folder fails at worker start with a clear error', async () => {
