@@ -1,7 +1,8 @@
 /**
  * Renders that fail on the real Wan worker and runtime (tiny model, CPU), through the real API,
  * control worker, Temporal dev server and PGlite: running out of GPU memory is final (one
- * attempt), and the job ends FAILED with its credits refunded.
+ * attempt), a runtime that dies is tried again, three times at most; either way the job ends
+ * FAILED with its credits refunded.
  */
 import assert from 'node:assert/strict';
 import os from 'node:os';
@@ -72,5 +73,26 @@ describe('Wan renders that fail', () => {
     // The runtime lived through it and renders the next job.
     const next = String((await api.generate({ prompt: 'Small enough', ...small })).body.job_id);
     assert.equal((await api.waitForJob(next, undefined, 60_000)).status, 'COMPLETED');
+  });
+
+  test('a runtime that dies in each of three attempts: restarted each time, then the job is FAILED and refunded', async () => {
+    const api = new ApiClient(pipeline.api.url, (await pipeline.newAccount(CREDITS)).apiKey);
+    const slot = wan.runtimes.slots[0]!;
+    const restartsBefore = slot.restarts;
+    const jobId = String((await api.generate({ prompt: 'Crash every time', ...small, steps: '100' })).body.job_id);
+    const killed: number[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await api.waitForJob(jobId, (b) => (b.attempt === attempt && b.stage === 'rendering' && Number(b.progress) > 0.11) || b.status !== 'PROCESSING', 90_000);
+      const runtime = await slot.runtime();
+      killed.push(runtime.pid!);
+      process.kill(runtime.pid!, 'SIGKILL');
+    }
+    const done = await api.waitForJob(jobId, undefined, 90_000);
+    assert.equal(done.status, 'FAILED', JSON.stringify(done));
+    assert.match(String(done.error), new RegExp(`^The Wan runtime \\(pid ${killed[2]}\\) exited \\(SIGKILL\\) during the render\\.`));
+    assert.equal(new Set(killed).size, 3, `a fresh runtime each attempt: ${killed.join(', ')}`);
+    assert.deepEqual(await renderAttempts(pipeline.client, jobId), [3]);
+    await assertRefunded(api, jobId);
+    assert.equal(slot.restarts, restartsBefore + 3);
   });
 });
