@@ -15,6 +15,7 @@ import { sessionResolver } from './auth/start-session.js';
 import { loadWebSession } from './auth/web-session.js';
 import type { WebhookSettings } from './routes/generate.js';
 import { authenticate, type AuthState, type KeyResolver } from './middleware/authenticate.js';
+import { clientAbort } from './middleware/client-abort.js';
 import { httpMetrics } from './middleware/http-metrics.js';
 import { csrfGuard } from './middleware/csrf.js';
 import { rateLimit } from './middleware/rate-limit.js';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   app.silent = true;
   if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(errorHandler((message, err) => deps.log.error(message, { err })));
+  app.use(clientAbort(deps.log));
   app.use(serveWebApp({ root: deps.webRoot ?? DEFAULT_WEB_ROOT }));
 
   const open = new Router();
