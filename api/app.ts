@@ -16,6 +16,7 @@ import { sessionResolver } from './auth/start-session.js';
 import { loadWebSession } from './auth/web-session.js';
 import type { WebhookSettings } from './routes/generate.js';
 import { authenticate, type AuthState, type KeyResolver } from './middleware/authenticate.js';
+import { clientAbort } from './middleware/client-abort.js';
 import { httpMetrics } from './middleware/http-metrics.js';
 import { submissionMetrics } from '../infra/observability/submission-metrics.js';
 import { csrfGuard } from './middleware/csrf.js';
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   if (deps.metrics) app.use(httpMetrics(deps.metrics));
   app.use(requestContext({ log: deps.log }));
   app.use(errorHandler({ log: deps.log }));
+  app.use(clientAbort(deps.log));
   app.use(serveWebApp({ root: deps.webRoot ?? DEFAULT_WEB_ROOT }));
 
   const open = new Router();

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { creditBalance } from '../../infra/db/credits.js';
+import { failJobRecord, insertJob } from '../../infra/db/jobs.js';
 import { databaseCases } from '../support/databases.js';
 import { ApiClient, waitUntil } from '../support/http.js';
 import { startPipeline, startTemporalFixture, type Pipeline, type TemporalFixture } from '../support/pipeline.js';
@@ -199,6 +201,58 @@ for (const databaseCase of databaseCases()) {
       for (const id of ids) await api.waitForJob(id);
       const usage = await api.usage();
       assert.equal(usage.body.credits_remaining, 1000 - 5 * WAN_COST);
+    });
+
+    test('history pages hold 20 jobs unless asked, at most 100, and each Link header leads to the next page', async () => {
+      const { accountId, api } = await clientWith(10);
+      // 105 finished jobs, recorded directly: paging reads only the records.
+      for (let i = 0; i < 105; i++) {
+        const id = randomUUID();
+        await insertJob(pipeline.database.db, { id, accountId, model: 'wan2.1', prompt: `Old job ${i}`, params: {}, cost: WAN_COST, inputKey: `jobs/${id}/input` });
+        await failJobRecord(pipeline.database.db, id, { error: 'seeded', code: 'engine_error' });
+      }
+      const newestFirst = (await pipeline.database.db.selectFrom('jobs').select('id').where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute()).map((j) => j.id);
+
+      /** Follows Link rel="next" from `first` to the last page: each page's ids, and whether it carried X-Next-Cursor. */
+      const follow = async (first: string) => {
+        const pages: Array<{ ids: string[]; cursor: boolean }> = [];
+        let route: string | undefined = first;
+        while (route !== undefined && pages.length < 10) {
+          const res = await api.history(route.replace(/^\/api\/v1\/history/, ''));
+          assert.equal(res.status, 200, JSON.stringify(res.body));
+          const cursor = res.headers.get('x-next-cursor');
+          const link = res.headers.get('link');
+          pages.push({ ids: res.body.map((j) => String(j.id)), cursor: cursor !== null });
+          if (link === null) {
+            assert.equal(cursor, null, 'a cursor without a Link');
+            route = undefined;
+          } else {
+            const [, target = ''] = /^<([^>]+)>; rel="next"$/.exec(link) ?? [];
+            assert.ok(target.startsWith('/api/v1/history?'), link);
+            assert.equal(new URL(target, pipeline.api.url).searchParams.get('cursor'), cursor, 'the Link carries the X-Next-Cursor');
+            route = target;
+          }
+        }
+        return pages;
+      };
+
+      // No limit: 20 a page, six pages, the last (5) without a cursor or Link.
+      const byDefault = await follow('/api/v1/history');
+      assert.deepEqual(byDefault.map((p) => p.ids.length), [20, 20, 20, 20, 20, 5]);
+      assert.deepEqual(byDefault.map((p) => p.cursor), [true, true, true, true, true, false]);
+      assert.deepEqual(byDefault.flatMap((p) => p.ids), newestFirst);
+      // The largest page: 100, then the 5 left.
+      const largest = await follow('/api/v1/history?limit=100');
+      assert.deepEqual(largest.map((p) => p.ids.length), [100, 5]);
+      assert.deepEqual(largest.flatMap((p) => p.ids), newestFirst);
+      // A count that is a multiple of the limit: the fifth page of 21 is the last, with no cursor.
+      const even = await follow('/api/v1/history?limit=21');
+      assert.deepEqual(even.map((p) => p.ids.length), [21, 21, 21, 21, 21]);
+      assert.equal(even.at(-1)!.cursor, false);
+      // Past the largest: a 400 naming the parameter.
+      const tooMany = await api.history('?limit=101');
+      assert.equal(tooMany.status, 400);
+      assert.match(String((tooMany.body as unknown as { error: string }).error), /^Invalid parameter 'limit'/);
     });
   });
 }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { createWanActivities } from '../../activities/wan.js';
@@ -19,6 +20,7 @@ import type { EngineOutput, RenderHeartbeat, WanRenderInput } from '../../workfl
 import { startWanWorker, type WanWorker } from '../../workers/wan-worker.js';
 import { databaseCases } from '../support/databases.js';
 import { ApiClient } from '../support/http.js';
+import { renderAttempts } from '../support/job-history.js';
 import { makePng } from '../support/images.js';
 import { startPipeline, startTemporalFixture, type Pipeline, type TemporalFixture } from '../support/pipeline.js';
 
@@ -61,12 +63,35 @@ after(async () => {
   await temporal?.stop();
 });
 
+/** The Wan activities over the worker's own runtimes, for a render run outside Temporal (MockActivityEnvironment). */
+async function renderOutsideTemporal(steps: number, onBeat: (beat: RenderHeartbeat, env: MockActivityEnvironment) => void) {
+  const key = `inputs/mock-${Date.now()}.png`;
+  await pipeline.storage.put(key, makePng(40, 40), { contentType: 'image/png' });
+  const activities = createWanActivities({ storage: pipeline.storage, runtimes: wan.runtimes, model: wan.model, workDir: path.join(os.tmpdir(), 'vivid-wan-hb'), heartbeatEveryMs: 60_000 });
+  const env = new MockActivityEnvironment();
+  const beats: RenderHeartbeat[] = [];
+  env.on('heartbeat', (d: RenderHeartbeat) => {
+    beats.push(d);
+    onBeat(d, env);
+  });
+  const input: WanRenderInput = {
+    jobId: `mock-${Date.now()}`,
+    image: { key, contentType: 'image/png', width: 40, height: 40 },
+    params: { prompt: 'beats', negativePrompt: '', cfg: 5, width: 32, height: 32, length: 5, steps, seed: 1 },
+  };
+  const outcome = await env.run(activities.generateWanVideo, input).then(
+    (out) => ({ out: out as EngineOutput }),
+    (error: unknown) => ({ error }),
+  );
+  return { beats, outcome };
+}
+
 describe('the Wan engine on the tiny model', () => {
   const client = async () => new ApiClient(pipeline.api.url, (await pipeline.newAccount(1000)).apiKey);
 
   test('the worker loaded the tiny model and reports its load time', () => {
     assert.equal(wan.loadSeconds.length, 1);
-    assert.ok(wan.loadSeconds[0]! > 0 && wan.loadSeconds[0]! < 60, String(wan.loadSeconds));
+    assert.ok(Number.isFinite(wan.loadSeconds[0]) && wan.loadSeconds[0]! > 0, String(wan.loadSeconds));
     assert.deepEqual(wan.model.notes, tinyModelNotes);
   });
 
@@ -111,21 +136,30 @@ describe('the Wan engine on the tiny model', () => {
     assert.notEqual(a, c);
   });
 
-  test('a cancelled job stops within a step, is FAILED and refunded, and the runtime takes the next job', async () => {
+  test('a cancel stops the render after the step it arrived in: no later step runs', async () => {
+    const CANCEL_AT = 3;
+    const { beats, outcome } = await renderOutsideTemporal(100, (beat, env) => {
+      if (beat.step === CANCEL_AT) env.cancel();
+    });
+    assert.ok('error' in outcome && outcome.error instanceof CancelledFailure, `ended with ${JSON.stringify(outcome)}`);
+    const steps = beats.map((b) => b.step);
+    // The cancel reaches the runtime during step 3's wait or, at worst, during step 4.
+    assert.ok(steps.at(-1) === CANCEL_AT || steps.at(-1) === CANCEL_AT + 1, `steps heartbeaten: ${JSON.stringify(steps)}`);
+    assert.deepEqual(steps.slice(0, CANCEL_AT + 1), [0, 1, 2, 3]);
+  });
+
+  test('a cancelled job is FAILED and refunded, and the runtime takes the next job', async () => {
     const { apiKey } = await pipeline.newAccount(100);
     const api = new ApiClient(pipeline.api.url, apiKey);
     const jobId = String((await api.generate({ prompt: 'Never mind', ...small, steps: '100' })).body.job_id);
     await api.waitForJob(jobId, (b) => b.stage === 'rendering' && Number(b.progress) > 0.11);
-    const cancelledAt = Date.now();
     assert.equal((await api.request('POST', `/cancel/${jobId}`)).status, 202);
     const done = await api.waitForJob(jobId);
-    const stopMs = Date.now() - cancelledAt;
     assert.equal(done.status, 'FAILED');
     assert.equal(done.error, 'The job was cancelled.');
     assert.equal(done.code, 'canceled');
     assert.equal((await api.usage()).body.credits_remaining, 100);
-    // 100 steps of ≥ 0.1 s would take ≥ 10 s; it stopped after at most a step or two once the cancel arrived.
-    assert.ok(stopMs < 5000, `took ${stopMs} ms to stop`);
+    assert.deepEqual(await renderAttempts(pipeline.client, jobId), [1]);
 
     const next = String((await api.generate({ prompt: 'Next one', ...small })).body.job_id);
     assert.equal((await api.waitForJob(next)).status, 'COMPLETED');
@@ -143,66 +177,46 @@ describe('the Wan engine on the tiny model', () => {
     assert.equal(done.status, 'COMPLETED', JSON.stringify(done));
     assert.equal(slot.restarts, restartsBefore + 1);
     assert.notEqual((await slot.runtime()).pid, victim.pid);
-    const history = await pipeline.client.workflow.getHandle(jobId).fetchHistory();
-    const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt);
-    assert.ok(attempts?.includes(2), `attempts: ${JSON.stringify(attempts)}`);
+    assert.deepEqual(await renderAttempts(pipeline.client, jobId), [2]);
   });
 
-  test('each denoising step reaches the activity heartbeat, the first within 2 s of a warm start', async () => {
-    const key = `inputs/heartbeat-${Date.now()}.png`;
-    await pipeline.storage.put(key, makePng(40, 40), { contentType: 'image/png' });
-    const activities = createWanActivities({ storage: pipeline.storage, runtimes: wan.runtimes, model: wan.model, workDir: path.join(os.tmpdir(), 'vivid-wan-hb'), heartbeatEveryMs: 60_000 });
-    const env = new MockActivityEnvironment();
-    const beats: RenderHeartbeat[] = [];
-    let firstStepMs = -1;
-    const started = performance.now();
-    env.on('heartbeat', (d: RenderHeartbeat) => {
-      beats.push(d);
-      if (d.step === 1) firstStepMs = performance.now() - started;
-    });
-    const input: WanRenderInput = {
-      jobId: `hb-${Date.now()}`,
-      image: { key, contentType: 'image/png', width: 40, height: 40 },
-      params: { prompt: 'beats', negativePrompt: '', cfg: 5, width: 32, height: 32, length: 5, steps: 6, seed: 1 },
-    };
-    const out = (await env.run(activities.generateWanVideo, input)) as EngineOutput;
+  test('each denoising step reaches the activity heartbeat, in order', async () => {
+    // Warm start and stop latencies are measured by `npm run bench:wan`.
+    const { beats, outcome } = await renderOutsideTemporal(6, () => {});
+    assert.ok('out' in outcome, `ended with ${JSON.stringify(outcome)}`);
     assert.deepEqual(
       beats.map((b) => b.step),
       [0, 1, 2, 3, 4, 5, 6],
     );
     assert.ok(beats.every((b) => b.steps === 6));
-    // The model is resident: a warm render is denoising well within 2 s of the activity starting.
-    assert.ok(firstStepMs >= 0 && firstStepMs < 2000, `first step after ${firstStepMs} ms`);
-    process.stderr.write(`# warm start: first denoising step ${firstStepMs.toFixed(0)} ms after the activity started\n`);
-    assert.match(out.videoKey, /^jobs\/hb-\d+\/video\.mp4$/);
+    assert.match(outcome.out.videoKey, /^jobs\/mock-\d+\/video\.mp4$/);
   });
 
   test('a stopping worker lets a short render finish and hands a long one back to Temporal for another worker', async () => {
     const api = await client();
-    const startWorker = () =>
-      startWanWorker({ ...pipeline.config, wan: { ...pipeline.config.wan, modelCacheDir } }, { storage: pipeline.storage, workerConnection }, { stepDelaySeconds: STEP_DELAY_SECONDS });
+    const startWorker = (graceSeconds: number) =>
+      startWanWorker({ ...pipeline.config, wan: { ...pipeline.config.wan, modelCacheDir, shutdownGraceSeconds: graceSeconds } }, { storage: pipeline.storage, workerConnection }, { stepDelaySeconds: STEP_DELAY_SECONDS });
     const rendering = (b: Record<string, unknown>) => (b.stage === 'rendering' && Number(b.progress) > 0.11) || b.status !== 'PROCESSING';
+    // Graces far from the renders' lengths either way, so a slow or busy CPU changes neither outcome.
+    await wan.shutdown();
+    wan = await startWorker(120);
 
-    // 20 steps ≈ 2 s, within the 5 s grace: the stopping worker finishes it.
+    // 20 steps, well within a 120 s grace: the stopping worker finishes it, in its one attempt.
     const short = String((await api.generate({ prompt: 'Finish me', ...small, steps: '20' })).body.job_id);
     await api.waitForJob(short, rendering);
     await wan.shutdown();
-    assert.equal((await api.status(short)).body.status !== 'FAILED', true);
-    wan = await startWorker();
     assert.equal((await api.waitForJob(short)).status, 'COMPLETED');
+    assert.deepEqual(await renderAttempts(pipeline.client, short), [1]);
 
-    // 100 steps ≈ 10 s, past the 5 s grace: the attempt is handed back and the next worker renders it.
+    // 100 steps of at least 0.1 s each, past a 1 s grace: the attempt is handed back and the next worker renders it.
+    wan = await startWorker(1);
     const long = String((await api.generate({ prompt: 'Hand me back', ...small, steps: '100' })).body.job_id);
     await api.waitForJob(long, rendering);
-    const stopping = Date.now();
     await wan.shutdown();
-    assert.ok(Date.now() - stopping < 15_000, `shutdown took ${Date.now() - stopping} ms`);
-    wan = await startWorker();
+    wan = await startWorker(pipeline.config.wan.shutdownGraceSeconds);
     const done = await api.waitForJob(long, undefined, 90_000);
     assert.equal(done.status, 'COMPLETED', JSON.stringify(done));
-    const history = await pipeline.client.workflow.getHandle(long).fetchHistory();
-    const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes?.attempt);
-    assert.ok(attempts?.includes(2), `attempts: ${JSON.stringify(attempts)}`);
+    assert.deepEqual(await renderAttempts(pipeline.client, long), [2], 'handed back once: the second attempt rendered it');
   });
 
   test('a bad model folder fails at worker start with a clear error', async () => {

@@ -7,7 +7,7 @@ import { bundleWorkflowCode, NativeConnection, Runtime as TemporalRuntime, Worke
 import { loadConfig, type Config } from '../../infra/config.js';
 import { createAccount } from '../../infra/db/accounts.js';
 import { createApiKey } from '../../infra/db/api-keys.js';
-import { createLogger } from '../../infra/log/logger.js';
+import { createLogger, type Logger } from '../../infra/log/logger.js';
 import { findFreePort } from '../../infra/net/free-port.js';
 import { LocalDiskStorage } from '../../infra/storage/local-storage.js';
 import { MediaUrlSigner } from '../../infra/storage/url-signing.js';
@@ -66,8 +66,8 @@ export interface Pipeline {
   readonly apiLogLines: ReadonlyArray<Record<string, unknown>>;
   /** A new account with its first API key. */
   newAccount(credits: number): Promise<{ accountId: string; apiKey: string }>;
-  /** A second API process's worth: another app on the same database and Temporal, as behind one load balancer. */
-  startAnotherApi(): Promise<RunningApi>;
+  /** A second API process's worth: another app on the same database and Temporal, as behind one load balancer; `log` to read its log lines. */
+  startAnotherApi(log?: Logger): Promise<RunningApi>;
   /** Stops the control worker and starts a fresh one, as a redeploy would. */
   restartControlWorker(): Promise<void>;
   stopControlWorker(): Promise<void>;
@@ -167,8 +167,8 @@ export async function startPipeline(
       const { key } = await createApiKey(database.db, account.id, 'test');
       return { accountId: account.id, apiKey: key };
     },
-    async startAnotherApi() {
-      const another = await startApiServer(config, runtime, createLogger({ level: 'error', component: 'api' }), { host: '127.0.0.1', port: await findFreePort(), publicUrl });
+    async startAnotherApi(log = createLogger({ level: 'error', component: 'api' })) {
+      const another = await startApiServer(config, runtime, log, { host: '127.0.0.1', port: await findFreePort(), publicUrl });
       moreApis.push(another);
       return another;
     },

@@ -28,8 +28,17 @@ def params(**over) -> RenderParams:
     return RenderParams.parse(base)
 
 
-def render(engine: WanEngine, image: Path, out: Path, p: RenderParams, cancel: threading.Event | None = None, on_step=None):
-    steps: list[tuple[int, int]] = []
+def render(
+    engine: WanEngine,
+    image: Path,
+    out: Path,
+    p: RenderParams,
+    cancel: threading.Event | None = None,
+    on_step=None,
+    steps: list[tuple[int, int]] | None = None,
+):
+    """Renders and returns the result with the (step, total) events; pass `steps` to keep them when the render raises."""
+    steps = [] if steps is None else steps
 
     def record(step: int, total: int) -> None:
         steps.append((step, total))
@@ -76,9 +85,12 @@ def test_the_same_seed_gives_the_same_frames_and_another_seed_does_not(engine: W
 
 def test_cancel_stops_after_the_current_step(engine: WanEngine, source_image: Path, tmp_path: Path) -> None:
     cancel = threading.Event()
+    steps: list[tuple[int, int]] = []
     with pytest.raises(RenderFailure) as failure:
-        render(engine, source_image, tmp_path, params(steps=20), cancel=cancel, on_step=lambda step: step == 2 and cancel.set())
+        render(engine, source_image, tmp_path, params(steps=20), cancel=cancel, on_step=lambda step: step == 2 and cancel.set(), steps=steps)
     assert failure.value.kind == "Cancelled"
+    # Cancelled during step 2: that step ends, no third begins.
+    assert steps == [(1, 20), (2, 20)]
     assert not (tmp_path / "video.mp4").exists()
     # The engine is usable again at once.
     result, steps = render(engine, source_image, tmp_path / "next", params(steps=2))
@@ -88,8 +100,17 @@ def test_cancel_stops_after_the_current_step(engine: WanEngine, source_image: Pa
 def test_flow_shift_follows_the_resolution(engine: WanEngine, source_image: Path, tmp_path: Path) -> None:
     assert flow_shift_for(832, 480) == FLOW_SHIFT_480P == 3.0
     assert flow_shift_for(1280, 720) == flow_shift_for(720, 1280) == FLOW_SHIFT_720P == 5.0
-    render(engine, source_image, tmp_path, params(steps=1))
-    assert engine.pipe.scheduler.config["shift"] == 3.0
+
+    # The tiny model's scheduler is built with 3.0, so a 720P-class render must move it to 5.0 and a
+    # 480P-class one back; the shift is read while the render runs, from the scheduler it steps with.
+    def shift_during_render(width: int, height: int) -> list[float]:
+        seen: list[float] = []
+        p = params(width=width, height=height, length=1, steps=1)
+        render(engine, source_image, tmp_path / f"{width}x{height}", p, on_step=lambda _: seen.append(engine.pipe.scheduler.config["shift"]))
+        return seen
+
+    assert shift_during_render(1280, 720) == [5.0]
+    assert shift_during_render(832, 480) == [3.0]
 
 
 def test_out_of_memory_is_reported_as_such(engine: WanEngine, source_image: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
