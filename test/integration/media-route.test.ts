@@ -145,7 +145,8 @@ describe('GET /media/*key', () => {
     for (const key of ['..\\..\\etc\\passwd', `${videoKey}.meta.json`, 'jobs//1/output.mp4']) {
       const response = await get(signer.sign(key, 60));
       assert.equal(response.status, 404, key);
-      assert.deepEqual(await response.json(), { error: 'No such media' }, key);
+      const body = (await response.json()) as { error: string; code: string };
+      assert.deepEqual([body.error, body.code], ['No such media', 'not_found'], key);
     }
   });
 });
