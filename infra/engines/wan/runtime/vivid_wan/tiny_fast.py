@@ -27,11 +27,19 @@ def make_block_attention_processor():
             if encoder_hidden_states is not None or rotary_emb is None or n <= ATTENTION_BLOCK:
                 return super().__call__(attn, hidden_states, encoder_hidden_states, attention_mask, rotary_emb)
             cos, sin = rotary_emb
-            parts = []
-            for i in range(0, n, ATTENTION_BLOCK):
-                j = i + ATTENTION_BLOCK
-                # Projections, norms and rotary embeddings are per token, so a slice is exact for them.
-                parts.append(super().__call__(attn, hidden_states[:, i:j], None, None, (cos[:, i:j], sin[:, i:j])))
+            batch, whole = hidden_states.shape[0], n - n % ATTENTION_BLOCK
+            blocks = whole // ATTENTION_BLOCK
+
+            def as_blocks(t):
+                # (1 or batch, whole, ...) → (batch × blocks, ATTENTION_BLOCK, ...): one attention call for every block.
+                t = t[:, :whole].reshape(t.shape[0] * blocks, ATTENTION_BLOCK, *t.shape[2:])
+                return t.repeat(batch // (t.shape[0] // blocks), *([1] * (t.dim() - 1)))
+
+            # Projections, norms and rotary embeddings are per token, so blocks of them are exact.
+            out = super().__call__(attn, as_blocks(hidden_states), None, None, (as_blocks(cos), as_blocks(sin)))
+            parts = [out.reshape(batch, whole, *out.shape[2:])]
+            if whole < n:
+                parts.append(super().__call__(attn, hidden_states[:, whole:], None, None, (cos[:, whole:], sin[:, whole:])))
             return torch.cat(parts, dim=1)
 
     return BlockSelfAttention()
