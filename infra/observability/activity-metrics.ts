@@ -29,6 +29,12 @@ export function activityMetrics(registry: Registry): ActivityInterceptorsFactory
   const gpuSeconds = new Counter({ name: 'vivid_gpu_seconds_total', help: 'GPU seconds spent on renders, by outcome.', labelNames: ['model', 'outcome'], registers: [registry] });
   const charged = new Counter({ name: 'vivid_credits_charged_total', help: 'Credits reserved by job workflows (jobs from before charging at submit; the API charges the rest).', registers: [registry] });
   const refunds = new Counter({ name: 'vivid_credit_refunds_total', help: 'Jobs whose reserved credits were refunded (failed or cancelled).', registers: [registry] });
+  const jobsEnded = new Counter({
+    name: 'vivid_jobs_ended_total',
+    help: 'Jobs that ended, by model and outcome: completed, or the FAILED code (canceled, timeout, content_filtered, invalid_input, engine_error, insufficient_credits).',
+    labelNames: ['model', 'outcome'],
+    registers: [registry],
+  });
   const webhooks = new Counter({
     name: 'vivid_webhook_attempts_total',
     help: 'Webhook delivery attempts by outcome: delivered, failed (to be retried), stopped (410 or a refused target), abandoned (retries ran out).',
@@ -50,6 +56,10 @@ export function activityMetrics(registry: Registry): ActivityInterceptorsFactory
           if (activityType === 'reserveCredits' && (result as { reserved?: boolean }).reserved) charged.inc(Number((input.args[0] as { amount?: number }).amount ?? 0));
           if (activityType === 'refundCredits' && (result as { refunded?: boolean }).refunded) refunds.inc();
           if (activityType === 'sendJobWebhook') webhooks.inc({ outcome: 'delivered' });
+          const ended = (result as { endedModel?: string | null } | undefined)?.endedModel;
+          if (ended && (activityType === 'finalizeJob' || activityType === 'failJob')) {
+            jobsEnded.inc({ model: ended, outcome: activityType === 'finalizeJob' ? 'completed' : String((input.args[0] as { code?: string }).code ?? 'engine_error') });
+          }
           if (activityType === 'abandonJobWebhook') webhooks.inc({ outcome: 'abandoned' });
           return result;
         } catch (err) {

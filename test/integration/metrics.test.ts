@@ -65,6 +65,9 @@ test('a completed and a failed Wan job show up in request, activity, GPU-second 
   // The API charges at submit now, so no workflow reserved; the failed job was refunded once.
   assert.equal(sample(text, 'vivid_credits_charged_total', {}), 0);
   assert.equal(sample(text, 'vivid_credit_refunds_total', {}), 1);
+  // Each job counted once as it ended, by model and outcome (a FAILED job by its code).
+  assert.equal(sample(text, 'vivid_jobs_ended_total', { model: 'wan2.1', outcome: 'completed' }), 1);
+  assert.equal(sample(text, 'vivid_jobs_ended_total', { model: 'wan2.1', outcome: String((await api.status(String(bad.body.job_id))).body.code) }), 1);
 });
 
 test('webhook attempts are counted by outcome: a failed attempt, then the delivery', async () => {
