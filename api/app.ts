@@ -32,6 +32,7 @@ import { statusRoutes } from './routes/status.js';
 import { dailyUsageRoutes } from './routes/usage-daily.js';
 import { usageRoutes } from './routes/usage.js';
 import { webhookSecretRoutes } from './routes/webhook-secret.js';
+import type { HealthBody, ReadinessBody } from './schemas/health.js';
 import { DEFAULT_WEB_ROOT, serveWebApp } from './static-web.js';
 
 export interface AppDeps {
@@ -79,13 +80,13 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
 
   const open = new Router();
   open.get('/healthz', (ctx) => {
-    ctx.body = { ok: true };
+    ctx.body = { ok: true } satisfies HealthBody;
   });
   open.get('/readyz', async (ctx) => {
     const checks = await runChecks(deps.readiness ?? []);
     const ok = Object.values(checks).every((r) => r === 'ok');
     ctx.status = ok ? 200 : 503;
-    ctx.body = { ok, checks };
+    ctx.body = { ok, checks } satisfies ReadinessBody;
   });
   const { metrics } = deps;
   if (metrics) {
