@@ -23,6 +23,7 @@ import { csrfGuard } from './middleware/csrf.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { authRoutes } from './routes/auth.js';
 import { estimateRoutes } from './routes/estimate.js';
+import { referenceRoutes } from './openapi/routes.js';
 import { generateRoutes } from './routes/generate.js';
 import { historyRoutes } from './routes/history.js';
 import { jobDetailRoutes } from './routes/job-detail.js';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
     });
   }
   app.use(open.routes());
+  app.use(referenceRoutes({ maxImageBytes: deps.settings.maxImageBytes }).routes());
   if (deps.mediaSigner) app.use(mediaRoutes({ storage: deps.storage, signer: deps.mediaSigner }).routes());
 
   const { settings } = deps;
