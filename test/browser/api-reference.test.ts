@@ -38,6 +38,8 @@ describe('the API reference page', () => {
     await page.locator('#operations-Jobs-generate').click();
     await page.locator('#operations-Jobs-generate').getByText('Wan only: guidance scale.').waitFor();
     await screenshot(page, 'api-reference-desktop');
+    // Swagger UI lists what it could not resolve or parse in an errors panel.
+    assert.equal(await page.locator('.errors-wrapper').count(), 0, 'Swagger UI found no errors in the document');
     assert.deepEqual(browser.offsite, [], 'requests that left the server');
     assert.deepEqual(failures, [], 'errors in the page');
     await context.close();

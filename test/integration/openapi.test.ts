@@ -81,6 +81,30 @@ describe('the OpenAPI document', () => {
     assert.deepEqual([...documented].filter((r) => !registered.has(r)).sort(), [], 'documented but not registered');
   });
 
+  test('declares each path parameter, names each operation once and resolves each reference', () => {
+    const ids = new Set<string>();
+    for (const [path, item] of Object.entries(doc.document.paths as Record<string, Record<string, { operationId: string; parameters?: unknown[]; responses: Record<string, unknown> }>>)) {
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      for (const [method, op] of Object.entries(item)) {
+        assert.ok(!ids.has(op.operationId), `operationId ${op.operationId} is unique`);
+        ids.add(op.operationId);
+        const params = (op.parameters ?? []).map((p) => doc.resolve(p) as { name: string; in: string; required?: boolean });
+        const inPath = params.filter((p) => p.in === 'path');
+        assert.deepEqual(inPath.map((p) => p.name).sort(), [...templated].sort(), `${method} ${path}: its path parameters`);
+        for (const p of inPath) assert.equal(p.required, true, `${method} ${path}: ${p.name} is required`);
+        assert.ok(Object.keys(op.responses).length > 0, `${method} ${path} has answers`);
+        for (const [status, response] of Object.entries(op.responses)) {
+          assert.match(status, /^[1-5]\d\d$/);
+          assert.equal(typeof doc.resolve(response).description, 'string', `${method} ${path} ${status} is described`);
+        }
+      }
+    }
+    // Every component schema compiles as JSON Schema 2020-12.
+    for (const [name, schema] of Object.entries((doc.document.components as { schemas: Record<string, Record<string, unknown>> }).schemas)) {
+      assert.doesNotThrow(() => doc.validator(schema), name);
+    }
+  });
+
   test('states the contract\'s defaults and ranges', () => {
     const body = doc.operation('POST', '/api/v1/generate').requestBody as { content: Record<string, { schema: { properties: Record<string, Record<string, unknown>>; required: string[] } }> };
     const schema = body.content['multipart/form-data']!.schema;
