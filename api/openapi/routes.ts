@@ -6,7 +6,12 @@ import Router from '@koa/router';
 import { DOCS_ASSETS, DOCS_CSP, DOCS_HTML, DOCS_START, DOCS_START_SCRIPT } from './docs-page.js';
 import { openApiDocument, type OpenApiOptions } from './document.js';
 
-const swaggerUiRoot = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+/** Found when first asked for, so an install without the package loses the page, not the API. */
+let swaggerUiRoot: string | undefined;
+function swaggerUiFile(name: string): string {
+  swaggerUiRoot ??= path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  return path.join(swaggerUiRoot, name);
+}
 
 /** `GET /api/v1/openapi.json` and the `/docs` page over it; no credential needed. */
 export function referenceRoutes(options: OpenApiOptions): Router {
@@ -41,7 +46,7 @@ export function referenceRoutes(options: OpenApiOptions): Router {
       ctx.body = { error: `No such file: /docs/${asset}` };
       return;
     }
-    const file = path.join(swaggerUiRoot, asset);
+    const file = swaggerUiFile(asset);
     const { size } = await stat(file);
     // Headers after the body: assigning a body makes Koa reset its type and length.
     ctx.body = ctx.method === 'HEAD' ? '' : createReadStream(file);
