@@ -1,4 +1,4 @@
-import { errorBodySchema } from '../schemas/error-body.js';
+import { errorBodySchema } from '../error-codes.js';
 import { responseSchema, type JsonSchema } from './json-schema.js';
 
 /**

@@ -60,6 +60,29 @@ export function accountPaths() {
         errors: [401, 403, 404, 429, 503],
       }),
     },
+    '/api/v1/webhook-secret': {
+      get: operation({
+        operationId: 'getWebhookSecret',
+        summary: "The account's webhook signing secret",
+        description: 'Made on first ask. Sessions only: whoever holds it can forge deliveries. The same secret `vivid webhooks secret` shows.',
+        tags: ['Account'],
+        security: SESSION_ONLY,
+        responses: { '200': jsonResponse('The secret.', 'WebhookSecret', ...RATE_LIMITED) },
+        errors: [401, 403, 429, 503],
+      }),
+    },
+    '/api/v1/webhook-secret/rotate': {
+      post: operation({
+        operationId: 'rotateWebhookSecret',
+        summary: 'Replace the webhook signing secret',
+        description: 'Deliveries from now on are signed with the new one.',
+        tags: ['Account'],
+        security: SESSION_ONLY,
+        parameters: [paramRef('WebClient')],
+        responses: { '200': jsonResponse('The new secret.', 'WebhookSecret', ...RATE_LIMITED) },
+        errors: [401, 403, 429, 503],
+      }),
+    },
   };
 }
 

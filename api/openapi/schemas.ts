@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { apiKeyListSchema, authConfigSchema, createdApiKeySchema, currentSessionSchema, dailyUsageSchema, sessionListSchema, signedInSchema, usageSchema } from '../schemas/account.js';
+import { apiKeyListSchema, authConfigSchema, createdApiKeySchema, currentSessionSchema, dailyUsageSchema, sessionListSchema, signedInSchema, usageSchema, webhookSecretSchema } from '../schemas/account.js';
 import { createKeySchema, passwordChangeSchema, signInLinkSchema, signInSchema, signUpSchema } from '../schemas/auth.js';
-import { errorBodySchema } from '../schemas/error-body.js';
+import { errorBodySchema } from '../error-codes.js';
 import { generateFieldsSchema } from '../schemas/generate.js';
 import { healthSchema, readinessSchema } from '../schemas/health.js';
 import { historyPageSchema } from '../schemas/history.js';
@@ -22,6 +22,7 @@ const responses = {
   ApiKeyList: apiKeyListSchema,
   CreatedApiKey: createdApiKeySchema,
   SessionList: sessionListSchema,
+  WebhookSecret: webhookSecretSchema,
   SignedIn: signedInSchema,
   CurrentSession: currentSessionSchema,
   AuthConfig: authConfigSchema,

@@ -66,3 +66,9 @@ export type CurrentSessionBody = z.output<typeof currentSessionSchema>;
 
 export const authConfigSchema = z.object({ signup: z.enum(['open', 'closed']).meta({ description: 'Whether anyone may sign up (`SIGNUP`).' }) });
 export type AuthConfigBody = z.output<typeof authConfigSchema>;
+
+export const webhookSecretSchema = z.object({
+  secret: z.string().regex(/^whsec_/).meta({ description: 'The Standard Webhooks signing secret of this account\'s deliveries.' }),
+  created_at: instant,
+});
+export type WebhookSecretBody = z.output<typeof webhookSecretSchema>;

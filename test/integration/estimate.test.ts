@@ -78,7 +78,7 @@ describe('POST /api/v1/estimate', () => {
     assert.deepEqual(estimates.slice(0, 1).concat(estimates.slice(3)), [6, 40, 160], "README's worked prices");
   });
 
-  test('refuses what /generate refuses, with the same status and message', async () => {
+  test('refuses what /generate refuses, with the same status, message, code and param', async () => {
     const { apiKey } = await pipeline.newAccount(1000);
     const client = new ApiClient(pipeline.api.url, apiKey);
     const bad: [string, Record<string, string | string[]>, Buffer?][] = [
@@ -95,12 +95,16 @@ describe('POST /api/v1/estimate', () => {
       ['a plain-http webhook', { prompt: 'p', webhook_url: 'http://example.com/hook' }],
       ['an image too small', { prompt: 'p' }, makePng(32, 32)],
       ['an image that does not decode', { prompt: 'p' }, makeCorruptedPng(96, 64)],
+      ['an image of a type the engines do not take', { prompt: 'p' }, Buffer.from('GIF89a\x60\x00\x40\x00\x80\x00\x00', 'latin1')],
     ];
     for (const [what, fields, custom] of bad) {
       const generated = await client.request('POST', '/generate', form(fields, custom ?? image));
       const estimated = await client.request('POST', '/estimate', form(fields, custom ?? image));
-      assert.equal(generated.status, 400, `${what}: /generate refuses it`);
-      assert.deepEqual([estimated.status, estimated.body], [generated.status, generated.body], `${what}: the estimate answers as /generate does`);
+      assert.ok(generated.status === 400 || generated.status === 415, `${what}: /generate refuses it (${generated.status})`);
+      // Every answer has its own request id; the rest must be the same.
+      const { request_id: _generatedId, ...generatedError } = generated.body;
+      const { request_id: _estimatedId, ...estimatedError } = estimated.body;
+      assert.deepEqual([estimated.status, estimatedError], [generated.status, generatedError], `${what}: the estimate answers as /generate does`);
     }
     assert.deepEqual(await filesUnder(path.join(pipeline.config.dataDir, 'objects', 'estimates')), [], 'refused images are not kept');
     assert.equal((await client.usage()).body.credits_remaining, 1000);

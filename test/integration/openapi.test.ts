@@ -186,6 +186,9 @@ describe('the OpenAPI document', () => {
     check('DELETE', '/api/v1/keys/{id}', await web.request('DELETE', `/keys/${String(key.body.id)}`));
     check('DELETE', '/api/v1/keys/{id}', await web.request('DELETE', `/keys/${String(key.body.id)}`));
     check('POST', '/api/v1/estimate', await web.request('POST', '/estimate', { prompt: 'by cookie' }));
+    check('GET', '/api/v1/webhook-secret', await web.request('GET', '/webhook-secret'));
+    check('POST', '/api/v1/webhook-secret/rotate', await web.request('POST', '/webhook-secret/rotate'));
+    check('GET', '/api/v1/webhook-secret', await client.request('GET', '/webhook-secret'));
     check('POST', '/api/v1/auth/signout', await web.request('POST', '/auth/signout'));
     check('GET', '/api/v1/auth/session', await web.request('GET', '/auth/session'));
 

@@ -4,7 +4,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 type Json = Record<string, unknown>;
 
 /** Headers the API sets on purpose: each one a response carries must be documented for it. */
-const WATCHED_HEADERS = ['ratelimit', 'ratelimit-policy', 'retry-after', 'x-next-cursor', 'link', 'idempotent-replayed'];
+const WATCHED_HEADERS = ['x-request-id', 'ratelimit', 'ratelimit-policy', 'retry-after', 'x-next-cursor', 'link', 'idempotent-replayed'];
 
 /**
  * Checks real answers against an OpenAPI 3.1 document: the status is one the operation lists,
