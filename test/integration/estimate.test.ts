@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { databaseCases } from '../support/databases.js';
@@ -108,6 +109,29 @@ describe('POST /api/v1/estimate', () => {
     }
     assert.deepEqual(await filesUnder(path.join(pipeline.config.dataDir, 'objects', 'estimates')), [], 'refused images are not kept');
     assert.equal((await client.usage()).body.credits_remaining, 1000);
+  });
+
+  test('a JSON body over 16 KiB is a 413, and its connection still carries the next request', async () => {
+    const { apiKey } = await pipeline.newAccount(10);
+    // One kept-alive connection: an unread body left on it would stall the second request behind it.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, body?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const url = new URL(pipeline.api.url);
+        const r = request({ host: url.hostname, port: url.port, method, path, agent, timeout: 20_000, headers: { 'X-API-Key': apiKey, ...(body ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) } : {}) } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        r.on('timeout', () => r.destroy(new Error(`${method} ${path}: no answer`)));
+        r.on('error', reject);
+        r.end(body);
+      });
+    try {
+      assert.equal(await send('POST', '/api/v1/estimate', JSON.stringify({ prompt: 'x'.repeat(200_000) })), 413);
+      assert.equal(await send('GET', '/api/v1/usage'), 200);
+    } finally {
+      agent.destroy();
+    }
   });
 
   test('JSON bodies, other content types, credentials and an empty balance', async () => {
