@@ -22,6 +22,8 @@ import { submissionMetrics } from '../infra/observability/submission-metrics.js'
 import { csrfGuard } from './middleware/csrf.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import { authRoutes } from './routes/auth.js';
+import { estimateRoutes } from './routes/estimate.js';
+import { referenceRoutes } from './openapi/routes.js';
 import { generateRoutes } from './routes/generate.js';
 import { historyRoutes } from './routes/history.js';
 import { jobDetailRoutes } from './routes/job-detail.js';
@@ -32,6 +34,7 @@ import { statusRoutes } from './routes/status.js';
 import { dailyUsageRoutes } from './routes/usage-daily.js';
 import { usageRoutes } from './routes/usage.js';
 import { webhookSecretRoutes } from './routes/webhook-secret.js';
+import type { HealthBody, ReadinessBody } from './schemas/health.js';
 import { DEFAULT_WEB_ROOT, serveWebApp } from './static-web.js';
 
 export interface AppDeps {
@@ -79,13 +82,13 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
 
   const open = new Router();
   open.get('/healthz', (ctx) => {
-    ctx.body = { ok: true };
+    ctx.body = { ok: true } satisfies HealthBody;
   });
   open.get('/readyz', async (ctx) => {
     const checks = await runChecks(deps.readiness ?? []);
     const ok = Object.values(checks).every((r) => r === 'ok');
     ctx.status = ok ? 200 : 503;
-    ctx.body = { ok, checks };
+    ctx.body = { ok, checks } satisfies ReadinessBody;
   });
   const { metrics } = deps;
   if (metrics) {
@@ -95,6 +98,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
     });
   }
   app.use(open.routes());
+  app.use(referenceRoutes({ maxImageBytes: deps.settings.maxImageBytes }).routes());
   if (deps.mediaSigner) app.use(mediaRoutes({ storage: deps.storage, signer: deps.mediaSigner }).routes());
 
   const { settings } = deps;
@@ -115,6 +119,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   api.use(rateLimit({ perMinute: settings.rateLimitPerMinute, count: (subject, windowSeconds) => countRequest(deps.db, subject, windowSeconds) }));
   for (const resource of [
     generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel, maxJobsInFlight: settings.maxJobsInFlight, webhooks: settings.webhooks, log: deps.log, ...(metrics ? { onAccepted: submissionMetrics(metrics).accepted } : {}) }),
+    estimateRoutes({ db: deps.db, storage: deps.storage, maxImageBytes: settings.maxImageBytes, veoModel: settings.veoModel, webhooks: settings.webhooks }),
     statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds, engineQueues: settings.engineQueues }),
     historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     usageRoutes({ db: deps.db, limits: { requestsPerMinute: settings.rateLimitPerMinute, jobsInFlight: settings.maxJobsInFlight } }),

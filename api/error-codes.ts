@@ -65,14 +65,14 @@ export function codeForStatus(status: number): ApiErrorCode {
 }
 
 /** Every API error body: the contract's `error`, then what Vivid Flow adds. */
-export const errorBodySchema = z.object({
-  error: z.string(),
-  code: apiErrorCodeSchema.optional(),
-  /** With `invalid_parameter`: the parameter's name, as the message names it. */
-  param: z.string().optional(),
-  /** The request's `X-Request-Id`, to quote when reporting a problem. */
-  request_id: z.string().optional(),
-});
+export const errorBodySchema = z
+  .object({
+    error: z.string().meta({ description: 'What went wrong, for people; a 400 names the parameter.' }),
+    code: apiErrorCodeSchema.optional().meta({ description: 'A stable name for the error, for programs.' }),
+    param: z.string().optional().meta({ description: "With `invalid_parameter`: the parameter's name, as the message names it." }),
+    request_id: z.string().optional().meta({ description: "The request's `X-Request-Id`, to quote when reporting a problem." }),
+  })
+  .meta({ description: 'An error. The contract promises `error`; the other fields are what Vivid Flow adds.' });
 export type ErrorBody = z.output<typeof errorBodySchema>;
 
 export { JOB_ERROR_CODES, type JobErrorCode } from '../workflows/messages.js';

@@ -2,6 +2,7 @@ import type { JobOutcome } from '../infra/db/jobs.js';
 import type { Job } from '../infra/db/types.js';
 import type { JobErrorCode } from '../workflows/messages.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
+import type { JobStatusBody, WebhookState } from './schemas/jobs.js';
 
 /** `2025-12-25 18:30:00`, in UTC: the contract's history timestamp. */
 export function contractTimestamp(d: Date): string {
@@ -21,17 +22,15 @@ export async function posterUrl(storage: ObjectStorage, job: Pick<Job, 'status' 
  * The `/status` body of a job that has ended (COMPLETED or FAILED): what `/status` answers and
  * what the job's webhook carries. A PROCESSING job's live fields are the status route's.
  */
-export async function finishedJobBody(storage: ObjectStorage, job: JobOutcome, ttlSeconds: number): Promise<Record<string, unknown>> {
+export async function finishedJobBody(storage: ObjectStorage, job: JobOutcome, ttlSeconds: number): Promise<JobStatusBody> {
   const body = jobBodyBase(job);
   if (job.status === 'COMPLETED') {
-    for (const [name, key] of [
-      ['video_url', job.video_key],
-      ['poster_url', job.poster_key],
-    ] as const) {
-      const link = key ? await signedLink(storage, key, ttlSeconds) : null;
-      body[name] = link?.url ?? null;
-      if (link) body[`${name}_expires_at`] = link.expiresAt;
-    }
+    const video = job.video_key ? await signedLink(storage, job.video_key, ttlSeconds) : null;
+    const poster = job.poster_key ? await signedLink(storage, job.poster_key, ttlSeconds) : null;
+    body.video_url = video?.url ?? null;
+    if (video) body.video_url_expires_at = video.expiresAt;
+    body.poster_url = poster?.url ?? null;
+    if (poster) body.poster_url_expires_at = poster.expiresAt;
     if (Object.keys(job.engine_notes).length > 0) body.notes = job.engine_notes;
   } else if (job.status === 'FAILED') {
     body.error = job.error ?? 'The job failed.';
@@ -49,20 +48,21 @@ export function failedJobCode(job: Pick<Job, 'error_code'>): JobErrorCode {
 }
 
 /** The fields every `/status` body has, whatever the job's state. */
-export function jobBodyBase(job: JobOutcome): Record<string, unknown> {
+export function jobBodyBase(job: JobOutcome): JobStatusBody {
+  // Absent timestamps are left out rather than sent as null.
   return {
     job_id: job.id,
     status: job.status,
     model: job.model,
     created_at: job.created_at.toISOString(),
-    started_at: isoOrUndefined(job.started_at),
-    completed_at: isoOrUndefined(job.completed_at),
+    ...(job.started_at ? { started_at: job.started_at.toISOString() } : {}),
+    ...(job.completed_at ? { completed_at: job.completed_at.toISOString() } : {}),
     credits_charged: job.credits_charged,
   };
 }
 
 /** The delivery state of a job's webhook, as `/status` shows it. */
-export function webhookView(webhook: NonNullable<JobOutcome['webhook']>): Record<string, unknown> {
+export function webhookView(webhook: NonNullable<JobOutcome['webhook']>): WebhookState {
   return {
     attempts: webhook.attempts,
     last_status_code: webhook.last_status_code,
@@ -80,9 +80,4 @@ export interface SignedLink {
 export async function signedLink(storage: ObjectStorage, key: string, ttlSeconds: number, now = Date.now()): Promise<SignedLink> {
   const expiresAt = new Date((Math.floor(now / 1000) + Math.floor(ttlSeconds)) * 1000).toISOString();
   return { url: await storage.signedUrl(key, ttlSeconds), expiresAt };
-}
-
-/** ISO 8601 in UTC, or absent. */
-export function isoOrUndefined(d: Date | null | undefined): string | undefined {
-  return d ? d.toISOString() : undefined;
 }

@@ -12,6 +12,8 @@ import type { Runtime } from './runtime.js';
 
 export interface RunningApi {
   readonly url: string;
+  /** The Koa app behind the server: tests read the routes it registers. */
+  readonly app: ReturnType<typeof createApp>;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startApiServer(config: Config, runtime: Pick<Runtime, 'dat
   });
   const { port } = server.address() as AddressInfo;
   return {
+    app,
     url: `http://${listen.host === '0.0.0.0' ? 'localhost' : listen.host}:${port}`,
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -1,14 +1,15 @@
 import type { EngineRequest } from './messages.js';
 
 /**
- * Credits a job costs. Wan's price follows the GPU time it takes (frames × pixels × steps),
- * one credit for each second of 720p video at 30 steps. Veo's follows what Google bills:
- * per second of video, twice as much with audio.
+ * Credits a job costs: the one price table. POST /estimate answers with it, and README's
+ * credits section is checked against it (test/unit/readme-prices.test.ts). Wan's price follows
+ * the GPU time it takes (frames × pixels × steps), one credit for each second of 720p video at
+ * 30 steps. Veo's follows what Google bills: per second of video, twice as much with audio.
  */
 export const WAN_FPS = 16;
 const WAN_REFERENCE_PIXELS = 1280 * 720;
 const WAN_REFERENCE_STEPS = 30;
-const VEO_CREDITS_PER_SECOND = 10;
+export const VEO_CREDITS_PER_SECOND = 10;
 
 export function jobCost(engine: EngineRequest): number {
   if (engine.model === 'wan2.1') {

@@ -13,6 +13,7 @@ import { startSession } from '../auth/start-session.js';
 import { requireSession, type WebSessionState } from '../auth/web-session.js';
 import { readJson } from '../body/read-json.js';
 import { ApiError, badRequest } from '../errors.js';
+import type { AuthConfigBody, CurrentSessionBody, SignedInBody } from '../schemas/account.js';
 import { passwordChangeSchema, signInLinkSchema, signInSchema, signUpSchema } from '../schemas/auth.js';
 
 export interface AuthDeps {
@@ -35,7 +36,7 @@ export function authRoutes(deps: AuthDeps): Router<WebSessionState> {
   void prepareDummyHash();
 
   router.get('/config', (ctx) => {
-    ctx.body = { signup: settings.signup };
+    ctx.body = { signup: settings.signup } satisfies AuthConfigBody;
   });
 
   router.post('/signup', async (ctx) => {
@@ -56,7 +57,7 @@ export function authRoutes(deps: AuthDeps): Router<WebSessionState> {
     }
     await startSession(ctx, db, account.id, settings.sessionTtlSeconds);
     ctx.status = 201;
-    ctx.body = { account: { id: account.id, email: account.email } };
+    ctx.body = { account: { id: account.id, email: account.email } } satisfies SignedInBody;
   });
 
   router.post('/signin', async (ctx) => {
@@ -71,7 +72,7 @@ export function authRoutes(deps: AuthDeps): Router<WebSessionState> {
     }
     await throttle.succeeded(subjects);
     await startSession(ctx, db, account.id, settings.sessionTtlSeconds);
-    ctx.body = { account: { id: account.id, email: account.email } };
+    ctx.body = { account: { id: account.id, email: account.email } } satisfies SignedInBody;
   });
 
   router.post('/signin-link', async (ctx) => {
@@ -80,7 +81,7 @@ export function authRoutes(deps: AuthDeps): Router<WebSessionState> {
     const account = accountId ? await findAccount(db, accountId) : undefined;
     if (!account) throw new ApiError(401, 'This sign-in link is not valid: it may have expired or been used already. Ask the operator for a new one.');
     await startSession(ctx, db, account.id, settings.sessionTtlSeconds);
-    ctx.body = { account: { id: account.id, email: account.email } };
+    ctx.body = { account: { id: account.id, email: account.email } } satisfies SignedInBody;
   });
 
   router.post('/signout', async (ctx) => {
@@ -94,7 +95,7 @@ export function authRoutes(deps: AuthDeps): Router<WebSessionState> {
     const { accountId } = requireSession(ctx);
     const account = await findAccount(db, accountId);
     if (!account) throw new ApiError(401, 'Not signed in.');
-    ctx.body = { account: { id: account.id, email: account.email, created_at: account.created_at.toISOString() } };
+    ctx.body = { account: { id: account.id, email: account.email, created_at: account.created_at.toISOString() } } satisfies CurrentSessionBody;
   });
 
   router.post('/password', async (ctx) => {

@@ -17,10 +17,10 @@ import { createJobIdGenerator } from '../job-ids.js';
 import type { JobQueue } from '../job-queue.js';
 import type { AuthState } from '../middleware/authenticate.js';
 import { JOBS_POLICY, withRateLimitPolicies } from '../rate-limit-headers.js';
-import { FieldError, parseGenerateRequest } from '../schemas/generate.js';
+import { FieldError } from '../schemas/generate.js';
+import type { AcceptedJob } from '../schemas/jobs.js';
 import type { WebhookTargetPolicy } from '../schemas/webhook-url.js';
-import { decodeFailure } from '../upload/decode-image.js';
-import { probeImage } from '../upload/image-probe.js';
+import { checkSubmission, missingImage } from '../upload/check-submission.js';
 import { receiveImage } from '../upload/receive-image.js';
 
 export interface GenerateDeps {
@@ -48,13 +48,6 @@ export interface WebhookSettings extends WebhookTargetPolicy {
 /** A job in flight ends in seconds to minutes: a short wait, then the client tries again. */
 const JOBS_RETRY_AFTER_SECONDS = 10;
 
-const missingImage = (message: string) => new ApiError(400, message, { code: 'missing_image', param: 'image' });
-
-const MIN_SIDE = 64;
-const MAX_SIDE = 8192;
-/** libvips refuses to decode more than this before it allocates anything (decompression bombs). */
-const MAX_PIXELS = MAX_SIDE * MAX_SIDE;
-
 const keyInProgress = () => new ApiError(409, 'A request with this Idempotency-Key is still being accepted; retry shortly.', { headers: { 'Retry-After': '1' } });
 
 export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
@@ -69,33 +62,21 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
     const requestId = requestIdOf(ctx);
     // The contract's 400 and message for a request without the image, whatever else it sent.
     if (!ctx.is('multipart/form-data')) throw missingImage('No image file provided (send the request as multipart/form-data with an `image` file).');
-    const { fields, image } = await receiveImage(ctx, { storage: deps.storage, key: inputKey, maxBytes: deps.maxImageBytes, hash: idempotencyKey !== undefined });
+    const upload = await receiveImage(ctx, { storage: deps.storage, key: inputKey, maxBytes: deps.maxImageBytes, hash: idempotencyKey !== undefined });
+    const { fields, image } = upload;
     // Until the job is recorded, every way out leaves nothing stored.
     const discardUpload = () => deps.storage.delete(inputKey).catch(() => {});
 
     let input: VideoJobInput;
     let webhookUrl: string | null;
     try {
-      if (!image || image.size === 0) throw missingImage('No image file provided');
-      const probe = probeImage(image.head);
-      if (!probe.ok) {
-        const message = `Invalid parameter 'image': the file ${probe.reason}.`;
-        // Bytes of no type the engines take are the wrong media type; a PNG that cannot be read is a bad parameter.
-        if (probe.problem === 'type') throw new ApiError(415, message, { param: 'image' });
-        throw badRequest(message);
-      }
-      if (Math.min(probe.width, probe.height) < MIN_SIDE || Math.max(probe.width, probe.height) > MAX_SIDE) {
-        throw new FieldError(`Invalid parameter 'image': ${probe.width}×${probe.height} is outside ${MIN_SIDE}–${MAX_SIDE} pixels a side.`);
-      }
-      const request = parseGenerateRequest(fields, { veoModel: deps.veoModel, webhookPolicy: deps.webhooks });
-      const engine = request.engine;
-      webhookUrl = request.webhookUrl;
-      const undecodable = await decodeFailure(deps.storage, inputKey, MAX_PIXELS);
-      if (undecodable) throw new FieldError(`Invalid parameter 'image': the file ${undecodable}.`);
+      const checked = await checkSubmission(upload, { storage: deps.storage, imageKey: inputKey, imageRequired: true, veoModel: deps.veoModel, webhookPolicy: deps.webhooks });
+      const { engine } = checked.request;
+      webhookUrl = checked.request.webhookUrl;
       input = {
         jobId,
         accountId,
-        image: { key: inputKey, contentType: probe.contentType, width: probe.width, height: probe.height },
+        image: { key: inputKey, ...checked.image },
         engine,
         cost: jobCost(engine),
         engineQueue: engine.model === 'wan2.1' ? deps.engineQueues.wan : deps.engineQueues.veo,
@@ -133,7 +114,7 @@ export function generateRoutes(deps: GenerateDeps): Router<AuthState> {
       if (claim) await releaseIdempotencyKey(deps.db, { accountId, ...claim }).catch(() => {});
     };
 
-    const accepted = { message: 'Generation job accepted.', job_id: jobId, model: input.engine.model, cost: input.cost };
+    const accepted: AcceptedJob = { message: 'Generation job accepted.', job_id: jobId, model: input.engine.model, cost: input.cost };
     const hold = claim ? holdIdempotencyKey(deps.db, { accountId, ...claim }) : undefined;
     let outcome;
     try {

@@ -1,35 +1,18 @@
 import Router from '@koa/router';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { listAccountJobs, type HistoryCursor } from '../../infra/db/jobs.js';
 import type { Database } from '../../infra/db/types.js';
 import type { ObjectStorage } from '../../infra/storage/object-storage.js';
 import { badRequest } from '../errors.js';
 import { contractTimestamp, failedJobCode, posterUrl, videoUrl } from '../job-views.js';
 import type { AuthState } from '../middleware/authenticate.js';
-import { integerField } from '../schemas/form-fields.js';
+import { historyQuerySchema, type HistoryPageBody } from '../schemas/history.js';
 
 export interface HistoryDeps {
   readonly db: Kysely<Database>;
   readonly storage: ObjectStorage;
   readonly videoUrlTtlSeconds: number;
 }
-
-/** An ISO 8601 instant with a zone (`2026-12-01T10:00:00Z`, `+02:00`) or a UTC date (`2026-12-01`). */
-const instantField = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date or date-time, e.g. 2026-12-01T00:00:00Z' })
-  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v));
-
-export const historyQuerySchema = z
-  .object({
-    limit: integerField(1, 100).default(20),
-    cursor: z.string().optional(),
-    status: z.enum(['PROCESSING', 'COMPLETED', 'FAILED'], { error: 'must be PROCESSING, COMPLETED or FAILED' }).optional(),
-    model: z.enum(['wan2.1', 'veo3.1'], { error: 'must be wan2.1 or veo3.1' }).optional(),
-    created_after: instantField.optional(),
-    created_before: instantField.optional(),
-  })
-  .refine((q) => !q.created_after || !q.created_before || q.created_after < q.created_before, { path: ['created_before'], error: 'must be later than created_after' });
 
 /** Opaque to clients: the position of the last item of the previous page. */
 export function encodeCursor(c: HistoryCursor): string {
@@ -75,7 +58,7 @@ export function historyRoutes(deps: HistoryDeps): Router<AuthState> {
       const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(ctx.query).filter(([k, v]) => typeof v === 'string' && k in historyQuerySchema.shape && k !== 'cursor')), limit: String(limit), cursor: next });
       ctx.set('Link', `</api/v1/history?${params.toString()}>; rel="next"`);
     }
-    ctx.body = await Promise.all(
+    const page: HistoryPageBody = await Promise.all(
       jobs.map(async (job) => ({
         id: job.id,
         prompt: job.prompt,
@@ -89,6 +72,7 @@ export function historyRoutes(deps: HistoryDeps): Router<AuthState> {
         ...(job.status === 'FAILED' ? { error: job.error, code: failedJobCode(job) } : {}),
       })),
     );
+    ctx.body = page;
   });
 
   return router;

@@ -3,6 +3,7 @@ import { isUuid } from '../../infra/db/accounts.js';
 import { findAccountJobOutcome, findJob } from '../../infra/db/jobs.js';
 import { notFound } from '../errors.js';
 import type { AuthState } from '../middleware/authenticate.js';
+import type { JobDetailBody } from '../schemas/jobs.js';
 import { statusBody, type StatusDeps } from './status.js';
 
 /**
@@ -33,7 +34,7 @@ export function jobDetailRoutes(deps: Omit<StatusDeps, 'engineQueues'>): Router<
       prompt: job.prompt,
       params: contractParams(job.params),
       image_url: await deps.storage.signedUrl(job.input_key, deps.videoUrlTtlSeconds),
-    };
+    } satisfies JobDetailBody;
   });
   return router;
 }

@@ -7,6 +7,7 @@ import { readJson } from '../body/read-json.js';
 import { requireSessionCredential } from '../auth/require-session.js';
 import { notFound } from '../errors.js';
 import type { AuthState } from '../middleware/authenticate.js';
+import type { ApiKeyListBody, CreatedApiKeyBody } from '../schemas/account.js';
 import { createKeySchema } from '../schemas/auth.js';
 
 const requireSession = (ctx: Context & { state: AuthState }) => requireSessionCredential(ctx, 'API keys are');
@@ -18,7 +19,7 @@ export function keyRoutes(deps: { readonly db: Kysely<Database> }): Router<AuthS
   router.get('/keys', async (ctx) => {
     requireSession(ctx);
     const keys = await listApiKeys(deps.db, ctx.state.accountId);
-    ctx.body = keys
+    const body: ApiKeyListBody = keys
       .filter((k) => k.revoked_at === null)
       .map((k) => ({
         id: k.id,
@@ -27,6 +28,7 @@ export function keyRoutes(deps: { readonly db: Kysely<Database> }): Router<AuthS
         created_at: k.created_at.toISOString(),
         last_used_at: k.last_used_at?.toISOString() ?? null,
       }));
+    ctx.body = body;
   });
 
   router.post('/keys', async (ctx) => {
@@ -34,7 +36,7 @@ export function keyRoutes(deps: { readonly db: Kysely<Database> }): Router<AuthS
     const { name } = await readJson(ctx, createKeySchema);
     const created = await createApiKey(deps.db, ctx.state.accountId, name);
     ctx.status = 201;
-    ctx.body = { id: created.id, name, prefix: created.prefix, created_at: created.createdAt.toISOString(), key: created.key };
+    ctx.body = { id: created.id, name, prefix: created.prefix, created_at: created.createdAt.toISOString(), key: created.key } satisfies CreatedApiKeyBody;
   });
 
   router.delete('/keys/:id', async (ctx) => {

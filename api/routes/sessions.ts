@@ -5,6 +5,7 @@ import type { Database } from '../../infra/db/types.js';
 import { clearSessionCookie } from '../auth/session-cookie.js';
 import { requireSession, type WebSessionState } from '../auth/web-session.js';
 import { notFound } from '../errors.js';
+import type { SessionListBody } from '../schemas/account.js';
 
 /** The account's signed-in browsers, for the Account page: list, end one, end all others. */
 export function sessionRoutes(deps: { readonly db: Kysely<Database> }): Router<WebSessionState> {
@@ -13,7 +14,7 @@ export function sessionRoutes(deps: { readonly db: Kysely<Database> }): Router<W
   router.get('/auth/sessions', async (ctx) => {
     const { accountId, sessionId } = requireSession(ctx);
     const sessions = await listSessions(deps.db, accountId);
-    ctx.body = sessions.map((s) => ({
+    const body: SessionListBody = sessions.map((s) => ({
       id: s.id,
       created_at: s.created_at.toISOString(),
       last_seen_at: s.last_seen_at.toISOString(),
@@ -21,6 +22,7 @@ export function sessionRoutes(deps: { readonly db: Kysely<Database> }): Router<W
       ip: s.ip,
       current: s.id === sessionId,
     }));
+    ctx.body = body;
   });
 
   router.post('/auth/sessions/revoke-others', async (ctx) => {

@@ -10,6 +10,7 @@ import type { AuthState } from '../middleware/authenticate.js';
 import { previewKey } from '../../infra/media/preview-keys.js';
 import { createPreviewInterest } from '../preview-interest.js';
 import { createQueueEstimator, type QueueEstimate } from '../queue-estimate.js';
+import type { CancelAccepted, JobStatusBody } from '../schemas/jobs.js';
 
 export interface StatusDeps {
   readonly db: Kysely<Database>;
@@ -28,8 +29,8 @@ export interface LiveExtras {
 }
 
 /** The body of GET /status/{id}; GET /jobs/{id} is this plus the job's parameters. */
-export async function statusBody(deps: Pick<StatusDeps, 'storage' | 'jobs' | 'videoUrlTtlSeconds'>, job: JobOutcome, extras?: LiveExtras): Promise<Record<string, unknown>> {
-  let body: Record<string, unknown> = jobBodyBase(job);
+export async function statusBody(deps: Pick<StatusDeps, 'storage' | 'jobs' | 'videoUrlTtlSeconds'>, job: JobOutcome, extras?: LiveExtras): Promise<JobStatusBody> {
+  let body = jobBodyBase(job);
   if (job.status === 'PROCESSING') {
     // Without an answer from the workflow (its worker restarting, say) the record alone speaks.
     const live = await deps.jobs.progress(job.id);
@@ -43,9 +44,9 @@ export async function statusBody(deps: Pick<StatusDeps, 'storage' | 'jobs' | 'vi
         if (extras) {
           const estimate = await extras.estimateQueue(job);
           body.queue_position = estimate.queuePosition;
-          body.eta_seconds = estimate.etaSeconds;
+          if (estimate.etaSeconds !== undefined) body.eta_seconds = estimate.etaSeconds;
         }
-      } else {
+      } else if (live.etaSeconds !== undefined) {
         body.eta_seconds = live.etaSeconds;
       }
       // Veo gives no previews; a Wan render makes them only while someone polls like this.
@@ -92,7 +93,7 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
       throw new ApiError(409, `Job '${job.id}' has already finished (${now?.status ?? job.status}).`);
     }
     ctx.status = 202;
-    ctx.body = { message: 'Cancellation requested.', job_id: job.id };
+    ctx.body = { message: 'Cancellation requested.', job_id: job.id } satisfies CancelAccepted;
   });
 
   return router;

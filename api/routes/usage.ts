@@ -6,6 +6,7 @@ import { countJobsInFlight } from '../../infra/db/jobs-in-flight.js';
 import type { Database } from '../../infra/db/types.js';
 import { notFound } from '../errors.js';
 import type { AuthState } from '../middleware/authenticate.js';
+import type { UsageBody } from '../schemas/account.js';
 
 export interface UsageDeps {
   readonly db: Kysely<Database>;
@@ -30,7 +31,7 @@ export function usageRoutes(deps: UsageDeps): Router<AuthState> {
         requests_per_minute: deps.limits.requestsPerMinute || null,
         jobs_in_flight: deps.limits.jobsInFlight || null,
       },
-    };
+    } satisfies UsageBody;
   });
 
   return router;

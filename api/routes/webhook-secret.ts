@@ -4,6 +4,7 @@ import { ensureWebhookSecret, rotateWebhookSecret, webhookSecretCreatedAt } from
 import type { Database } from '../../infra/db/types.js';
 import { requireSessionCredential } from '../auth/require-session.js';
 import type { AuthState } from '../middleware/authenticate.js';
+import type { WebhookSecretBody } from '../schemas/account.js';
 
 /**
  * The account's webhook signing secret (Standard Webhooks `whsec_…`), the same one the
@@ -12,7 +13,7 @@ import type { AuthState } from '../middleware/authenticate.js';
  */
 export function webhookSecretRoutes(deps: { readonly db: Kysely<Database> }): Router<AuthState> {
   const router = new Router<AuthState>();
-  const answer = async (accountId: string, secret: string) => ({ secret, created_at: (await webhookSecretCreatedAt(deps.db, accountId)).toISOString() });
+  const answer = async (accountId: string, secret: string): Promise<WebhookSecretBody> => ({ secret, created_at: (await webhookSecretCreatedAt(deps.db, accountId)).toISOString() });
 
   router.get('/webhook-secret', async (ctx) => {
     requireSessionCredential(ctx, 'The webhook signing secret is');

@@ -31,7 +31,9 @@ export function booleanField() {
     .trim()
     .toLowerCase()
     .refine((v) => truthy.has(v) || falsy.has(v), 'must be true or false')
-    .transform((v) => truthy.has(v));
+    .transform((v) => truthy.has(v))
+    // The transform has no JSON Schema of its own; documents show the value it stands for.
+    .meta({ type: 'boolean', description: 'true or false (also 1/0, yes/no, on/off).' });
 }
 
 /** Postgres text cannot hold a NUL byte, and no prompt needs one: refused rather than silently changed. */

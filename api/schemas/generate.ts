@@ -14,33 +14,37 @@ const MAX_HINT = 500;
 const UINT32_MAX = 4294967295;
 
 const common = {
-  prompt: textField(MAX_PROMPT).refine((p) => p.trim().length > 0, 'must not be empty'),
-  model: choiceField(['wan2.1', 'veo3.1'] as const).default('wan2.1'),
-  negative_prompt: textField(MAX_PROMPT).optional(),
-  seed: integerField(0, UINT32_MAX).optional(),
+  prompt: textField(MAX_PROMPT).refine((p) => p.trim().length > 0, 'must not be empty').meta({ description: 'A description of the desired motion (not blank, no NUL bytes).' }),
+  model: choiceField(['wan2.1', 'veo3.1'] as const).default('wan2.1').meta({ description: 'The engine: Wan 2.1 on our GPUs, or Google Veo 3.1.' }),
+  negative_prompt: textField(MAX_PROMPT).optional().meta({ description: 'What to avoid in the video (both engines).' }),
+  seed: integerField(0, UINT32_MAX).optional().meta({ description: 'Random seed (both engines). Wan: 42 when absent; Veo: none.' }),
   /** Where to POST the job's final status, signed (Standard Webhooks); see api/schemas/webhook-url.ts. */
-  webhook_url: webhookUrlField().optional(),
+  webhook_url: webhookUrlField().optional().meta({ description: "Where to POST the job's final `/status` body, signed by the Standard Webhooks scheme; https (plain http only to hosts the operator allows)." }),
 };
 
 // Wan 2.1's VAE downsamples 8× and its transformer patches 2×2, so sides are multiples of 16;
 // its temporal VAE compresses 4 frames into one after the first, so frame counts are 4k+1.
 const wan = {
-  cfg: numberField(1.0, 20.0).default(7.5),
-  width: integerField(16, 1920).refine((v) => v % 16 === 0, 'must be a multiple of 16').default(1280),
-  height: integerField(16, 1920).refine((v) => v % 16 === 0, 'must be a multiple of 16').default(720),
-  length: integerField(1, 161).refine((v) => v % 4 === 1, 'must be of the form 4k+1 (e.g. 81)').default(81),
-  steps: integerField(1, 100).default(30),
+  cfg: numberField(1.0, 20.0).default(7.5).meta({ description: 'Wan only: guidance scale.' }),
+  width: integerField(16, 1920).refine((v) => v % 16 === 0, 'must be a multiple of 16').meta({ multipleOf: 16 }).default(1280).meta({ description: 'Wan only: output width in pixels; width × height at most 1280 × 720.' }),
+  height: integerField(16, 1920).refine((v) => v % 16 === 0, 'must be a multiple of 16').meta({ multipleOf: 16 }).default(720).meta({ description: 'Wan only: output height in pixels; width × height at most 1280 × 720.' }),
+  length: integerField(1, 161).refine((v) => v % 4 === 1, 'must be of the form 4k+1 (e.g. 81)').default(81).meta({ description: 'Wan only: frames, of the form 4k+1 (1, 5, … 161), at 16 fps.' }),
+  steps: integerField(1, 100).default(30).meta({ description: 'Wan only: denoising steps.' }),
 };
 
 const veo = {
-  duration_seconds: choiceField(['4', '6', '8'] as const).transform((v) => Number(v) as 4 | 6 | 8).default(4),
-  resolution: choiceField(['720p', '1080p'] as const).default('720p'),
-  camera_motion: textField(MAX_HINT).optional(),
-  subject_animation: textField(MAX_HINT).optional(),
-  environmental_animation: textField(MAX_HINT).optional(),
-  person_generation: choiceField(['allow_adult', 'allow_all', 'deny'] as const).default('allow_adult'),
-  generate_audio: booleanField().default(false),
-  enhance_prompt: booleanField().default(false),
+  duration_seconds: choiceField(['4', '6', '8'] as const)
+    .transform((v) => Number(v) as 4 | 6 | 8)
+    .meta({ type: 'integer', enum: [4, 6, 8] })
+    .default(4)
+    .meta({ description: 'Veo only: seconds of video (1080p: 8 only).' }),
+  resolution: choiceField(['720p', '1080p'] as const).default('720p').meta({ description: 'Veo only.' }),
+  camera_motion: textField(MAX_HINT).optional().meta({ description: 'Veo only: appended to the prompt, e.g. "Dolly (In)".' }),
+  subject_animation: textField(MAX_HINT).optional().meta({ description: 'Veo only: appended to the prompt.' }),
+  environmental_animation: textField(MAX_HINT).optional().meta({ description: 'Veo only: appended to the prompt.' }),
+  person_generation: choiceField(['allow_adult', 'allow_all', 'deny'] as const).default('allow_adult').meta({ description: 'Veo only: whether people may be generated.' }),
+  generate_audio: booleanField().default(false).meta({ description: 'Veo only: with sound (twice the price).' }),
+  enhance_prompt: booleanField().default(false).meta({ description: "Veo only: Google's prompt enhancement." }),
 };
 
 /** Largest frame Wan 2.1 was trained on (1280×720 either way round); larger runs out of its depth. */

@@ -65,14 +65,22 @@ describe('the web app in a real browser', { timeout: 15 * 60_000 }, () => {
     await signUp(page, first.email);
     await page.getByTestId('balance').waitFor();
     assert.match(await page.getByTestId('balance').innerText(), /^\d+ credits$/);
+    // The server prices the form (POST /estimate) a moment after each change.
+    const costReads = (text: string) => page.getByTestId('cost').and(page.getByText(text, { exact: true })).waitFor();
     // 81 frames of 1280×720 at 30 steps: 81/16 s of 720p video, one credit a second, rounded up.
-    assert.equal(await page.getByTestId('cost').innerText(), '6 credits');
+    await costReads('6 credits');
     assert.equal(await page.getByLabel('Width (px)').inputValue(), '1280');
     await page.getByLabel('Model').selectOption('veo3.1');
-    assert.equal(await page.getByTestId('cost').innerText(), '40 credits');
+    await costReads('40 credits');
     await page.getByLabel('Generate audio (doubles the cost)').check();
-    assert.equal(await page.getByTestId('cost').innerText(), '80 credits');
+    await costReads('80 credits');
     await page.getByLabel('Model').selectOption('wan2.1');
+    // Settings /generate would refuse show its message where the price would be.
+    await page.getByLabel('Width (px)').fill('100');
+    await page.getByRole('alert').filter({ hasText: "Invalid parameter 'width': must be a multiple of 16." }).waitFor();
+    await costReads('not available');
+    await page.getByLabel('Width (px)').fill('1280');
+    await costReads('6 credits');
   });
 
   test('the Studio checks the image before uploading it', async () => {

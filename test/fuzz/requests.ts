@@ -172,7 +172,11 @@ export function fuzzRequest(rnd: Random, apiKey: string, knownIds: readonly stri
 
   const id = () => (rnd.chance(0.4) && knownIds.length > 0 ? rnd.pick(knownIds) : rnd.pick(['abc', '0', '..', '%2e%2e', "1'or'1", '00000000-0000-0000-0000-000000000000', 'x'.repeat(300), '%00', '%C0%AE', crypto.randomUUID()]));
   const route = rnd.next();
-  if (route < 0.45) return generateRequest(rnd, headers);
+  if (route < 0.45) {
+    // /estimate takes the same hostile bodies, and must store nothing of them.
+    const request = generateRequest(rnd, headers);
+    return rnd.chance(0.25) ? { ...request, path: '/api/v1/estimate', label: request.label.replace(/^generate/, 'estimate') } : request;
+  }
   if (route < 0.6) return { method: 'GET', path: `/api/v1/status/${id()}`, headers, label: 'status' };
   if (route < 0.68) return { method: 'POST', path: `/api/v1/cancel/${id()}`, headers, label: 'cancel' };
   if (route < 0.82) {

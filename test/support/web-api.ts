@@ -38,6 +38,7 @@ export async function startWebApi(database: TestDatabase, env: Record<string, st
   const api = await startApiServer(config, runtime, createLogger({ level: 'error', component: 'api' }), { host: '127.0.0.1', port, publicUrl: config.http.publicUrl });
   return {
     config,
+    app: api.app,
     url: api.url,
     async close() {
       await api.close();

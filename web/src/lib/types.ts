@@ -34,6 +34,12 @@ export interface JobDetailBody extends JobStatusBody {
   readonly image_url?: string | null;
 }
 
+/** POST /estimate: what a job would cost, and the balance now. */
+export interface Estimate {
+  readonly cost: number;
+  readonly credits_remaining: number;
+}
+
 export interface Usage {
   readonly credits_remaining: number;
   readonly cycle_resets_on: string;

@@ -1,5 +1,4 @@
-import { VEO_DEFAULTS, WAN_DEFAULT_SEED, WAN_LIMITS, type ModelName } from '../../../../api/schemas/generate-limits';
-import { jobCost } from '../../../../workflows/pricing';
+import { VEO_DEFAULTS, WAN_LIMITS, type ModelName } from '../../../../api/schemas/generate-limits';
 
 /** Everything the studio form holds, in the contract's field names. */
 export interface StudioSettings {
@@ -41,20 +40,34 @@ export const defaultSettings: StudioSettings = {
 const WAN_FIELDS = ['cfg', 'width', 'height', 'length', 'steps'] as const;
 const VEO_FIELDS = ['duration_seconds', 'resolution', 'person_generation', 'generate_audio', 'enhance_prompt', 'camera_motion', 'subject_animation', 'environmental_animation'] as const;
 
-/** The multipart body of POST /generate: only the chosen model's fields, empty optional text left out. */
-export function toFormData(s: StudioSettings, image: File): FormData {
-  const form = new FormData();
-  form.set('image', image);
-  form.set('prompt', s.prompt);
-  form.set('model', s.model);
-  if (s.negative_prompt.trim()) form.set('negative_prompt', s.negative_prompt);
-  if (s.seed.trim()) form.set('seed', s.seed.trim());
+/** The fields of POST /generate (and /estimate): only the chosen model's, empty optional text left out. */
+export function toFields(s: StudioSettings): Record<string, string> {
+  const fields: Record<string, string> = { prompt: s.prompt, model: s.model };
+  if (s.negative_prompt.trim()) fields.negative_prompt = s.negative_prompt;
+  if (s.seed.trim()) fields.seed = s.seed.trim();
   for (const name of s.model === 'wan2.1' ? WAN_FIELDS : VEO_FIELDS) {
     const value = s[name];
     if (typeof value === 'string' && !value.trim()) continue;
-    form.set(name, String(value));
+    fields[name] = String(value);
   }
+  return fields;
+}
+
+/** The multipart body of POST /generate. */
+export function toFormData(s: StudioSettings, image: File): FormData {
+  const form = new FormData();
+  form.set('image', image);
+  for (const [name, value] of Object.entries(toFields(s))) form.set(name, value);
   return form;
+}
+
+/**
+ * What to price: the form's fields, with a stand-in while the prompt is still blank. The price
+ * does not depend on the prompt, and the form asks for one on submit in its own words.
+ */
+export function toEstimateFields(s: StudioSettings): Record<string, string> {
+  const fields = toFields(s);
+  return fields.prompt!.trim() ? fields : { ...fields, prompt: 'price only' };
 }
 
 /** A job's stored parameters (GET /jobs/{id} `params`, snake_case) back into the form. */
@@ -70,28 +83,4 @@ export function fromParams(model: string | undefined, prompt: string | undefined
   const seed = num('seed');
   if (seed !== undefined) s.seed = String(seed);
   return s;
-}
-
-/** Credits the job will cost: the server's own pricing code, run here. */
-export function estimateCost(s: StudioSettings): number {
-  if (s.model === 'wan2.1') {
-    return jobCost({ model: 'wan2.1', params: { prompt: s.prompt, negativePrompt: s.negative_prompt, cfg: s.cfg, width: s.width, height: s.height, length: s.length, steps: s.steps, seed: Number(s.seed) || WAN_DEFAULT_SEED } });
-  }
-  const duration = (s.duration_seconds === 6 || s.duration_seconds === 8 ? s.duration_seconds : 4) as 4 | 6 | 8;
-  return jobCost({
-    model: 'veo3.1',
-    params: {
-      prompt: s.prompt,
-      durationSeconds: duration,
-      resolution: s.resolution === '1080p' ? '1080p' : '720p',
-      cameraMotion: null,
-      subjectAnimation: null,
-      environmentalAnimation: null,
-      personGeneration: s.person_generation as 'allow_adult',
-      generateAudio: s.generate_audio,
-      enhancePrompt: s.enhance_prompt,
-      negativePrompt: null,
-      seed: null,
-    },
-  });
 }

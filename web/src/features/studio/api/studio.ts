@@ -1,5 +1,5 @@
-import { api } from '../../../lib/api';
-import type { JobDetailBody, JobStatusBody, Usage } from '../../../lib/types';
+import { api, apiRequest } from '../../../lib/api';
+import type { Estimate, JobDetailBody, JobStatusBody, Usage } from '../../../lib/types';
 
 export interface Accepted {
   readonly message: string;
@@ -12,6 +12,8 @@ export const submitJob = (form: FormData) => api.post<Accepted>('/generate', for
 export const getJobStatus = (id: string, signal?: AbortSignal) => api.get<JobStatusBody>(`/status/${encodeURIComponent(id)}`, { signal });
 export const getJob = (id: string) => api.get<JobDetailBody>(`/jobs/${encodeURIComponent(id)}`);
 export const getUsage = () => api.get<Usage>('/usage');
+/** The server's price for these fields (no image: it does not change the price), checked as /generate checks them. */
+export const estimateJob = (fields: Record<string, string>, signal?: AbortSignal) => apiRequest<Estimate>('POST', '/estimate', fields, { signal }).then((r) => r.body);
 
 /** The source image of an earlier job, fetched from its signed link so it can be sent again. */
 export async function fetchSourceImage(url: string): Promise<File> {

@@ -7,7 +7,8 @@ import { formatCredits, formatDate } from '../../../lib/format';
 import type { Usage } from '../../../lib/types';
 import { fetchSourceImage, getJob, getUsage, submitJob, type Accepted } from '../api/studio';
 import { checkImage, type CheckedImage } from '../image-rules';
-import { defaultSettings, estimateCost, fromParams, toFormData, type StudioSettings } from '../settings';
+import { defaultSettings, fromParams, toEstimateFields, toFormData, type StudioSettings } from '../settings';
+import { useEstimate } from '../use-estimate';
 import { ImagePicker } from './ImagePicker';
 import { JobProgress } from './JobProgress';
 import { ParamsFields } from './ParamsFields';
@@ -50,8 +51,10 @@ export function Studio({ fromJob }: { fromJob?: string | null | undefined }) {
     };
   }, [fromJob]);
 
-  const cost = estimateCost(s);
-  const short = usage !== null && cost > usage.credits_remaining;
+  // The server prices the form as it stands, with the checks /generate will make.
+  const priced = useEstimate(toEstimateFields(s));
+  const cost = priced.estimate?.cost;
+  const short = priced.estimate !== null && priced.estimate.cost > priced.estimate.credits_remaining;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -83,7 +86,16 @@ export function Studio({ fromJob }: { fromJob?: string | null | undefined }) {
         <ParamsFields s={s} set={set} />
         <div className="cost-line" aria-live="polite">
           <span>
-            Cost: <strong data-testid="cost">{formatCredits(cost)}</strong>
+            Cost:{' '}
+            {cost !== undefined ? (
+              <strong data-testid="cost" aria-busy={priced.pending}>
+                {formatCredits(cost)}
+              </strong>
+            ) : (
+              <span className="muted" data-testid="cost">
+                {priced.error ? 'not available' : 'pricing…'}
+              </span>
+            )}
           </span>
           <span>
             Balance:{' '}
@@ -99,6 +111,7 @@ export function Studio({ fromJob }: { fromJob?: string | null | undefined }) {
         </div>
         {short && <p className="alert alert-warning" role="status">This job costs more credits than you have left.</p>}
         <ErrorMessage error={usageError} title="Balance:" />
+        <ErrorMessage error={priced.error} title="These settings cannot be priced:" />
         <ErrorMessage error={error} />
         <Button type="submit" busy={busy} disabled={loadingFrom}>
           Generate video
