@@ -92,7 +92,7 @@ function printBanner(config: Config, apiUrl: string, devServer: DevServer | unde
     `Vivid Flow is running: open ${config.http.publicUrl}/ in your browser.`,
     `  Web app      ${config.http.publicUrl}/`,
     `  API          ${apiUrl}/api/v1  (media links: ${config.http.publicUrl})`,
-    `  API docs     ${apiUrl}/docs  (OpenAPI: ${apiUrl}/api/v1/openapi.json)`,
+    `  API docs     ${config.http.publicUrl}/docs  (OpenAPI: ${config.http.publicUrl}/api/v1/openapi.json)`,
     devServer?.uiUrl ? `  Temporal UI  ${devServer.uiUrl}` : `  Temporal     ${config.temporal.address} (namespace ${config.temporal.namespace})`,
     `  Database     ${config.databaseUrl ? redact(config.databaseUrl) : `embedded PGlite in ${path.join(config.dataDir, 'pglite')}`}`,
     `  Storage      ${config.storage.kind === 'gcs' ? `gs://${config.storage.bucket}` : config.storage.root}`,

@@ -24,8 +24,10 @@ describe('npm start with no configuration', () => {
     const ui = await fetch(`http://localhost:${env.TEMPORAL_UI_PORT}/`);
     assert.equal(ui.status, 200);
     // The API reference the banner names, with no key.
-    assert.match(banner, new RegExp(`API docs +http://127\\.0\\.0\\.1:${env.PORT}/docs`));
-    for (const path of ['/docs', '/api/v1/openapi.json']) assert.equal((await fetch(`http://127.0.0.1:${env.PORT}${path}`)).status, 200, path);
+    // A page for a browser: on the web app's origin, like the app itself.
+    const webApp = /Web app +(http\S+?)\/?\n/.exec(banner)![1]!;
+    assert.ok(banner.includes(`API docs     ${webApp}/docs  (OpenAPI: ${webApp}/api/v1/openapi.json)`), banner);
+    for (const path of ['/docs', '/api/v1/openapi.json']) assert.equal((await fetch(`${webApp}${path}`)).status, 200, path);
 
     // The CLI reaches PGlite through the running stack, never by opening its files again.
     const apiKey = await createAccountWithCli(env, 'stack@example.com', 100);
