@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Button } from '../../../components/ui/Button';
 import { EmptyState, ErrorMessage, Loading } from '../../../components/ui/Feedback';
 import { TextField } from '../../../components/ui/Field';
+import { copyText } from '../../../lib/clipboard';
 import { formatDateTime } from '../../../lib/format';
 import { createKey, listKeys, revokeKey, type KeyRow } from '../api/account';
 
@@ -52,13 +53,7 @@ export function ApiKeysPanel() {
   };
 
   const copy = async () => {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.key);
-      setCopied(true);
-    } catch {
-      setError(new Error('Copying was refused by the browser; select the key and copy it by hand.'));
-    }
+    if (created) setCopied(await copyText(created.key, 'key', setError));
   };
 
   return (

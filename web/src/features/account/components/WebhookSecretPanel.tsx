@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button } from '../../../components/ui/Button';
 import { ErrorMessage } from '../../../components/ui/Feedback';
+import { copyText } from '../../../lib/clipboard';
 import { formatDateTime } from '../../../lib/format';
 import { getWebhookSecret, rotateWebhookSecret, type WebhookSecret } from '../api/account';
 
@@ -30,13 +31,7 @@ export function WebhookSecretPanel() {
   };
 
   const copy = async () => {
-    if (!secret) return;
-    try {
-      await navigator.clipboard.writeText(secret.secret);
-      setCopied(true);
-    } catch {
-      setError(new Error('Copying was refused by the browser; select the secret and copy it by hand.'));
-    }
+    if (secret) setCopied(await copyText(secret.secret, 'secret', setError));
   };
 
   return (
