@@ -112,6 +112,7 @@ class WanEngine:
         self.step_delay = step_delay
         self.speed = speed or SpeedOptions()
         self.pipe = None
+        self.tiny = False
         self.device = "cpu"
         self.load_seconds = 0.0
 
@@ -137,7 +138,8 @@ class WanEngine:
             pipe.enable_model_cpu_offload(device=device)
         else:
             pipe.to(device)
-        if build is None and (folder / tiny_model.MARKER).is_file():
+        self.tiny = build is None and (folder / tiny_model.MARKER).is_file()
+        if self.tiny:
             tiny_fast.make_fast(pipe)
         self.pipe = pipe
         speed_options.apply(pipe, self.speed, device)
@@ -245,8 +247,8 @@ class WanEngine:
                     num_inference_steps=params.steps,
                     guidance_scale=params.cfg,
                     generator=generator,
-                    output_type="np",
                     callback_on_step_end=step_end,
+                    **(tiny_fast.pipeline_options() if self.tiny else {"output_type": "np"}),
                 )
         except _Cancelled:
             raise RenderFailure("Cancelled", "The render was cancelled.") from None
@@ -259,12 +261,12 @@ class WanEngine:
             ) from err
         finally:
             self._free_memory()
-        frames = to_uint8_frames(out.frames[0])
+        frames = tiny_fast.frames_from_latents(self.pipe.vae, out.frames) if self.tiny else to_uint8_frames(out.frames[0])
         if frames.shape[0] != params.length or frames.shape[1:3] != (params.height, params.width):
             raise RuntimeError(f"pipeline returned frames of shape {frames.shape}, expected ({params.length}, {params.height}, {params.width}, 3)")
         video = out_path / "video.mp4"
         poster = out_path / "poster.jpg"
-        write_mp4(frames, video, fps=FPS)
+        write_mp4(frames, video, fps=FPS, preset=tiny_fast.VIDEO_PRESET if self.tiny else "medium")
         write_poster(frames[0], poster)
         return RenderResult(video=str(video), poster=str(poster), frames=int(frames.shape[0]), seconds=time.monotonic() - start)
 

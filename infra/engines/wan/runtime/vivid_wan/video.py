@@ -26,8 +26,11 @@ def to_uint8_frames(frames: np.ndarray) -> np.ndarray:
     return (np.clip(frames, 0.0, 1.0) * 255.0).round().astype(np.uint8)
 
 
-def write_mp4(frames: np.ndarray, path: str | Path, fps: int = FPS) -> None:
-    """Writes uint8 frames (n, height, width, 3) as H.264 (libx264, yuv420p) MP4, one video frame per input frame."""
+def write_mp4(frames: np.ndarray, path: str | Path, fps: int = FPS, preset: str = "medium") -> None:
+    """Writes uint8 frames (n, height, width, 3) as H.264 (libx264, yuv420p) MP4, one video frame per input frame.
+
+    `preset` is x264's speed/size trade: the same frames and preset always give the same file.
+    """
     import imageio_ffmpeg
 
     n, height, width, _ = frames.shape
@@ -42,7 +45,7 @@ def write_mp4(frames: np.ndarray, path: str | Path, fps: int = FPS) -> None:
         quality=None,
         ffmpeg_log_level="error",
         # Bit-exact output: the same frames give the same file; +faststart lets players begin at once.
-        output_params=["-crf", "18", "-preset", "medium", "-threads", "1", "-movflags", "+faststart", "-fflags", "+bitexact", "-map_metadata", "-1"],
+        output_params=["-crf", "18", "-preset", preset, "-threads", "1", "-movflags", "+faststart", "-fflags", "+bitexact", "-map_metadata", "-1"],
     )
     writer.send(None)
     for i in range(n):
