@@ -8,7 +8,9 @@
  * - warm start: the activity starting to its first denoising step, the model resident;
  * - cancel (activity): the cancel reaching the activity to the activity ending, cancelled at step 3;
  * - cancel (API): `POST /cancel` to FAILED on `/status`, the workflow's refund included;
- * - hand-back: a stopping worker with a render past its grace, to the worker stopped.
+ * - hand-back: a stopping worker with a render past its grace, to the worker stopped;
+ * - contract defaults: one render at 1280×720, 81 frames, 30 steps, on a worker with no step delay,
+ *   split into before the first step, the steps and after the last (decode, encode, upload).
  *
  * Settings (env): BENCH_WAN_RUNS (5 per measurement), BENCH_WAN_STEP_DELAY (0.1 s after each step,
  * as in the tests, so a render can be caught in the middle), BENCH_WAN_GRACE (2 s of shutdown grace).
@@ -39,8 +41,8 @@ const temporal = await startTemporalFixture();
 const pglite = databaseCases().find((c) => c.name === 'pglite')!;
 const pipeline = await startPipeline(temporal, pglite, { WAN_MODEL: 'tiny', WAN_DEVICES: 'cpu', WAN_SHUTDOWN_GRACE_SECONDS: String(graceSeconds) }, { wanTestEngine: false });
 const workerConnection = await NativeConnection.connect({ address: temporal.server.address });
-const startWorker = () =>
-  startWanWorker({ ...pipeline.config, wan: { ...pipeline.config.wan, modelCacheDir } }, { storage: pipeline.storage, workerConnection }, { stepDelaySeconds });
+const startWorker = (delaySeconds = stepDelaySeconds) =>
+  startWanWorker({ ...pipeline.config, wan: { ...pipeline.config.wan, modelCacheDir } }, { storage: pipeline.storage, workerConnection }, { stepDelaySeconds: delaySeconds });
 let wan: WanWorker = await startWorker();
 
 interface Render {
@@ -48,10 +50,16 @@ interface Render {
   readonly stepAtMs: Map<number, number>;
   /** The cancel to the activity ending, in ms; undefined when not cancelled. */
   readonly stopMs?: number;
+  /** Activity start to its end, in ms. */
+  readonly totalMs: number;
 }
 
+type RenderSize = Pick<WanRenderInput['params'], 'width' | 'height' | 'length'>;
+const benchSize: RenderSize = { width: 32, height: 32, length: 5 };
+const contractDefaults: RenderSize & { steps: number } = { width: 1280, height: 720, length: 81, steps: 30 };
+
 /** One render through the Wan activity outside Temporal, over the worker's own runtimes; cancelled at `cancelAt` if given. */
-async function renderOnce(steps: number, cancelAt?: number): Promise<Render> {
+async function renderOnce(steps: number, cancelAt?: number, size: RenderSize = benchSize): Promise<Render> {
   const key = `inputs/bench-${Date.now()}.png`;
   await pipeline.storage.put(key, makePng(40, 40), { contentType: 'image/png' });
   const activities = createWanActivities({ storage: pipeline.storage, runtimes: wan.runtimes, model: wan.model, workDir: path.join(os.tmpdir(), 'vivid-wan-bench'), heartbeatEveryMs: 60_000 });
@@ -69,12 +77,12 @@ async function renderOnce(steps: number, cancelAt?: number): Promise<Render> {
   const input: WanRenderInput = {
     jobId: `bench-${Date.now()}`,
     image: { key, contentType: 'image/png', width: 40, height: 40 },
-    params: { prompt: 'bench', negativePrompt: '', cfg: 5, width: 32, height: 32, length: 5, steps, seed: 1 },
+    params: { prompt: 'bench', negativePrompt: '', cfg: 5, ...size, steps, seed: 1 },
   };
   await env.run(activities.generateWanVideo, input).catch((err: unknown) => {
     if (cancelAt === undefined) throw err;
   });
-  return { stepAtMs, ...(cancelledAt === undefined ? {} : { stopMs: performance.now() - cancelledAt }) };
+  return { stepAtMs, totalMs: performance.now() - started, ...(cancelledAt === undefined ? {} : { stopMs: performance.now() - cancelledAt }) };
 }
 
 /** The median gap between consecutive steps of a render: one step, the baseline. */
@@ -94,6 +102,14 @@ const line = (what: string, ms: number[], step: number[]) => {
 };
 
 try {
+  // The contract's defaults first, on a worker that adds no delay after each step.
+  await wan.shutdown();
+  wan = await startWorker(0);
+  await renderOnce(1, undefined, contractDefaults); // warm the runtime at this size once
+  const defaults = await renderOnce(contractDefaults.steps, undefined, contractDefaults);
+  await wan.shutdown();
+  wan = await startWorker();
+
   await renderOnce(4); // warm the runtime and the paths once
 
   const firstStep: number[] = [];
@@ -126,11 +142,11 @@ try {
     apiStop.push(performance.now() - t0);
   }
 
-  // A render far past the grace: the worker waits the grace, hands it back and stops.
+  // A render far past the grace (100 steps, the most the API takes, of 0.1 s delay and more each): the worker waits the grace, hands it back and stops.
   const handBack: number[] = [];
   const loads: number[] = [...wan.loadSeconds];
   for (let i = 0; i < Math.min(runs, 3); i++) {
-    const jobId = String((await api.generate({ prompt: 'bench hand-back', ...small, steps: '1000' })).body.job_id);
+    const jobId = String((await api.generate({ prompt: 'bench hand-back', ...small, steps: '100' })).body.job_id);
     await api.waitForJob(jobId, rendering, 120_000);
     const t0 = performance.now();
     await wan.shutdown();
@@ -147,6 +163,13 @@ try {
   console.log(line('cancel (POST /cancel) → FAILED', apiStop, cancelSteps));
   const h = median(handBack);
   console.log(`  ${'hand-back: shutdown → stopped'.padEnd(36)} median ${h.toFixed(0).padStart(6)} ms, max ${Math.max(...handBack).toFixed(0).padStart(6)} ms   grace ${graceSeconds * 1000} ms   ratio ${(h / (graceSeconds * 1000)).toFixed(2)} graces`);
+  const firstAt = defaults.stepAtMs.get(1)!;
+  const lastAt = defaults.stepAtMs.get(contractDefaults.steps)!;
+  const defaultsStep = stepMs(defaults);
+  console.log(
+    `  ${'contract defaults (1280×720, 81, 30)'.padEnd(36)} total ${(defaults.totalMs / 1000).toFixed(1).padStart(6)} s: before the first step ${(firstAt / 1000).toFixed(1)} s, ` +
+      `steps ${((lastAt - firstAt) / 1000).toFixed(1)} s, after the last ${((defaults.totalMs - lastAt) / 1000).toFixed(1)} s   one step ${defaultsStep.toFixed(0)} ms   ratio ${(defaults.totalMs / defaultsStep).toFixed(1)} steps`,
+  );
   console.log(`  ${'model load (tiny, per start)'.padEnd(36)} median ${(median(loads) * 1000).toFixed(0).padStart(6)} ms over ${loads.length} starts`);
 } finally {
   await wan.shutdown();
