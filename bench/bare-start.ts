@@ -9,8 +9,7 @@ import { jobCost } from '../workflows/pricing.js';
 const engine = parseGenerateFields({ prompt: 'a bench cat' });
 
 /** Starts a job workflow on `taskQueue` (one no worker polls, so it waits there) and resolves once Temporal accepted it. */
-export async function startBareWorkflow(client: Client, taskQueue: string, accountId: string): Promise<void> {
-  const jobId = randomUUID();
+export async function startBareWorkflow(client: Client, taskQueue: string, accountId: string, jobId: string = randomUUID()): Promise<void> {
   const input: VideoJobInput = {
     jobId, accountId,
     image: { key: `jobs/${jobId}/input`, contentType: 'image/png', width: 64, height: 64 },

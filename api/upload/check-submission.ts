@@ -8,7 +8,7 @@ import type { ReceivedUpload } from './receive-image.js';
 const MIN_SIDE = 64;
 const MAX_SIDE = 8192;
 /** libvips refuses to decode more than this before it allocates anything (decompression bombs). */
-const MAX_PIXELS = MAX_SIDE * MAX_SIDE;
+export const MAX_PIXELS = MAX_SIDE * MAX_SIDE;
 
 export const missingImage = (message: string) => new ApiError(400, message, { code: 'missing_image', param: 'image' });
 
