@@ -68,14 +68,15 @@ export function createWanActivities(deps: WanActivityDeps) {
         ctx.cancellationSignal.addEventListener('abort', onAbort);
         // Previews cost nothing unless someone polls: the runtime makes them only while told to.
         const previewEvery = deps.previewEverySteps ?? 0;
-        let watched = false;
+        // Whoever watches already is told with the render itself: a preview command sent before the
+        // render command names a render the runtime does not know yet, and is lost.
+        let watched = previewEvery > 0 && (await someoneWatches(deps.storage, input.jobId));
         let uploading = false;
         const lookForWatchers = async () => {
           const now = await someoneWatches(deps.storage, input.jobId);
           if (now !== watched) runtime.watchPreviews(attemptId, (watched = now));
         };
         const watchers = previewEvery > 0 ? setInterval(() => void lookForWatchers(), deps.previewInterestCheckMs ?? 3000) : undefined;
-        if (previewEvery > 0) await lookForWatchers();
         const onPreview = ({ step, path: file }: { step: number; path: string }) => {
           // A slow upload skips previews rather than queueing them: only the latest matters.
           if (uploading) return;
@@ -101,6 +102,7 @@ export function createWanActivities(deps: WanActivityDeps) {
               image,
               outDir: path.join(dir, 'out'),
               previewEvery,
+              previewWanted: watched,
             },
             (step, steps) => {
               const stepAt = Date.now();

@@ -61,6 +61,8 @@ export interface WanRenderRequest {
   readonly outDir: string;
   /** A preview every this many steps while watchPreviews(id, true) holds; 0 or absent: none. */
   readonly previewEvery?: number;
+  /** Whether someone already watches as the render starts (watchPreviews before the render is sent is lost). */
+  readonly previewWanted?: boolean;
 }
 
 /** A preview JPEG the runtime wrote for a render, after `step`, in `seconds`. */
@@ -199,7 +201,7 @@ export class WanRuntimeProcess {
     if (this.pending.has(request.id)) return Promise.reject(new Error(`render ${request.id} is already running`));
     return new Promise((resolve, reject) => {
       this.pending.set(request.id, { onStep, onPreview, resolve, reject });
-      this.send({ cmd: 'render', id: request.id, params: request.params, image: request.image, out_dir: request.outDir, preview_every: request.previewEvery ?? 0 });
+      this.send({ cmd: 'render', id: request.id, params: request.params, image: request.image, out_dir: request.outDir, preview_every: request.previewEvery ?? 0, preview_wanted: request.previewWanted ?? false });
     });
   }
 

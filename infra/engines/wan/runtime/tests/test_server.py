@@ -92,3 +92,25 @@ def test_fp8_on_a_cpu_is_fatal_at_start_with_a_clear_message(tiny_model_dir: Pat
     event = json.loads(out.splitlines()[0])
     assert event["event"] == "fatal" and "FP8 needs a CUDA GPU of compute capability 8.9 or newer" in event["message"]
     assert proc.returncode == 3
+
+
+def test_a_render_watched_from_its_start_makes_previews_without_a_preview_command(tiny_model_dir: Path, source_image: Path, tmp_path: Path) -> None:
+    proc = start(tiny_model_dir)
+    try:
+        stream = events(proc)
+        assert next(stream)["event"] == "ready"
+        # Sent before its render, this names no render yet and is dropped: the render command says it instead.
+        send(proc, {"cmd": "preview", "id": "watched", "wanted": True})
+        send(proc, {**render_cmd("watched", source_image, tmp_path / "watched", 4), "preview_every": 2, "preview_wanted": True})
+        send(proc, {**render_cmd("unwatched", source_image, tmp_path / "unwatched", 4), "preview_every": 2})
+        seen: dict[str, list[str]] = {"watched": [], "unwatched": []}
+        for e in stream:
+            seen[e["id"]].append(e["event"])
+            if e["id"] == "unwatched" and e["event"] in ("done", "error"):
+                break
+        assert seen["watched"].count("preview") == 2 and seen["watched"][-1] == "done"
+        assert "preview" not in seen["unwatched"] and seen["unwatched"][-1] == "done"
+        send(proc, {"cmd": "shutdown"})
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()

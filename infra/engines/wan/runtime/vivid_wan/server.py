@@ -6,13 +6,14 @@
 At start it loads the model and emits {"event":"ready","load_seconds":...,"speed":{...}} (or {"event":"fatal",...}
 and exits 3). Commands:
     {"cmd":"render","id":ID,"params":{prompt,negative_prompt,cfg,width,height,length,steps,seed},
-     "image":PATH,"out_dir":DIR,"preview_every":N}
+     "image":PATH,"out_dir":DIR,"preview_every":N,"preview_wanted":BOOL}
         → {"event":"started","id":ID} then {"event":"step","id":ID,"step":i,"steps":n} per denoising step,
           {"event":"preview","id":ID,"step":i,"path":JPEG,"seconds":s} every N steps while previews are wanted,
           then {"event":"done","id":ID,"video":PATH,"poster":PATH,"frames":n,"seconds":s}
           or {"event":"error","id":ID,"kind":"OutOfMemory"|"InvalidInput"|"Cancelled"|"RenderError","message":...}
     {"cmd":"cancel","id":ID}   stops that render after its current step
-    {"cmd":"preview","id":ID,"wanted":true|false}   starts or stops that render's previews (off at first)
+    {"cmd":"preview","id":ID,"wanted":true|false}   starts or stops that render's previews (at first as
+        its render command's "preview_wanted" says; a preview command for a render not yet sent is ignored)
     {"cmd":"shutdown"} or end of stdin: exit once the current render is over.
 One render at a time; anything else written to stdout by libraries is sent to stderr.
 """
@@ -92,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
             if cmd == "render":
                 with current_lock:
                     current[str(msg.get("id"))] = threading.Event()
-                    watched[str(msg.get("id"))] = threading.Event()
+                    wanted = watched[str(msg.get("id"))] = threading.Event()
+                    if msg.get("preview_wanted"):
+                        wanted.set()
                 jobs.put(msg)
             elif cmd == "preview":
                 with current_lock:
