@@ -5,8 +5,8 @@ import { requireTemporalAddress, runService } from './service.js';
 
 await runService('api', async (config, log, onStop) => {
   const runtime = await openRuntime(config, requireTemporalAddress(config, 'The API'));
-  onStop(() => runtime.close());
+  onStop('the database and Temporal connections', () => runtime.close());
   const api = await startApiServer(config, runtime, log);
-  onStop(() => api.close());
+  onStop('the API (open requests)', () => api.close());
   log.info('API listening', { url: `${api.url}/api/v1` });
 });

@@ -11,18 +11,18 @@ import { prebuiltWorkflowBundle } from './workflow-bundle.js';
 
 await runService('control worker', async (config, log, onStop, fail) => {
   const runtime = await openRuntime(config, requireTemporalAddress(config, 'The control worker'));
-  onStop(() => runtime.close());
+  onStop('the database and Temporal connections', () => runtime.close());
   const bundle = prebuiltWorkflowBundle(config.workflowBundle);
   const registry = createMetricsRegistry('control');
   const worker = await createControlWorker(config, runtime, bundle, { activity: [activityMetrics(registry)] });
   const running = worker.run();
-  onStop(async () => {
+  onStop('the control worker', async () => {
     worker.shutdown();
     await running;
   });
   running.catch(fail);
   const sweeper = startOrphanedJobSweeper({ db: runtime.database.db, client: runtime.client, log, graceSeconds: config.orphanedJobGraceSeconds });
-  onStop(() => sweeper.stop());
+  onStop('the orphaned-job sweeper', () => sweeper.stop());
   await serveWorkerHealth(config, {
     checks: [temporalReachable(runtime.workerConnection.workflowService), databaseReachable(runtime.database.db), workerPolling(worker)],
     registry,

@@ -3,16 +3,16 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../infra/config.js';
 import { startHealthServer, type ReadinessCheck } from '../infra/observability/health-server.js';
 import type { Logger } from '../infra/log/logger.js';
-import type { StopFn } from './service.js';
+import type { OnStop } from './service.js';
 
 /** A worker's /healthz, /readyz and /metrics on VIVID_METRICS_PORT, when set (images and Terraform set it). */
 export async function serveWorkerHealth(
   config: Pick<Config, 'metricsPort' | 'http'>,
-  parts: { checks: readonly ReadinessCheck[]; registry: Registry; log: Logger; onStop: (stop: StopFn) => void },
+  parts: { checks: readonly ReadinessCheck[]; registry: Registry; log: Logger; onStop: OnStop },
 ): Promise<void> {
   if (config.metricsPort === undefined) return;
   const server = await startHealthServer({ host: config.http.host, port: config.metricsPort, checks: parts.checks, registry: parts.registry });
-  parts.onStop(() => server.close());
+  parts.onStop('the health server', () => server.close());
   parts.log.info('health and metrics listening', { url: server.url, paths: ['/healthz', '/readyz', '/metrics'] });
 }
 

@@ -19,7 +19,7 @@ await runService('pool scaler', async (config, log, onStop, fail) => {
   const { scaler } = config;
   if (!scaler.project || scaler.pools.length === 0) throw new Error('The pool scaler needs SCALER_PROJECT and SCALER_POOLS (Terraform sets both).');
   const runtime = await openRuntime(config, requireTemporalAddress(config, 'The pool scaler'));
-  onStop(() => runtime.close());
+  onStop('the database and Temporal connections', () => runtime.close());
   const bundle = prebuiltWorkflowBundle(config.workflowBundle);
   const worker = await Worker.create({
     connection: runtime.workerConnection,
@@ -29,7 +29,7 @@ await runService('pool scaler', async (config, log, onStop, fail) => {
     activities: createPoolScalerActivities({ client: runtime.client, namespace: config.temporal.namespace, groups: new ComputeInstanceGroups() }),
   });
   const running = worker.run();
-  onStop(async () => {
+  onStop('the pool scaler', async () => {
     worker.shutdown();
     await running;
   });

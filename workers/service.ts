@@ -4,6 +4,11 @@ import { createLogger, type Logger } from '../infra/log/logger.js';
 import { temporalTelemetry } from './health.js';
 
 export type StopFn = () => Promise<void>;
+/** Registers one part's undoing, named for the progress lines a slow stop prints. */
+export type OnStop = (what: string, stop: StopFn) => void;
+
+/** How long a stop step may take before the operator is told which part is still being waited for. */
+const stopProgressMs = 5_000;
 
 /**
  * The life of one of our processes: read the configuration (a bad value stops start-up with a
@@ -12,7 +17,7 @@ export type StopFn = () => Promise<void>;
  */
 export async function runService(
   name: string,
-  start: (config: Config, log: Logger, onStop: (stop: StopFn) => void, fail: (err: unknown) => void) => Promise<void>,
+  start: (config: Config, log: Logger, onStop: OnStop, fail: (err: unknown) => void) => Promise<void>,
 ): Promise<void> {
   let config: Config;
   try {
@@ -41,14 +46,18 @@ export async function runService(
       sdkLog.log(entry.level, entry.message, entry.meta);
     }),
   });
-  const stops: StopFn[] = [];
+  const stops: Array<{ what: string; stop: StopFn }> = [];
   let stopping = false;
   const stopAll = async (code: number): Promise<never> => {
     if (stopping) process.exit(code);
     stopping = true;
     process.stderr.write(`\nvivid: stopping ${name}...\n`);
-    for (const stop of stops.reverse()) {
-      await stop().catch((err: unknown) => log.warn('stop step failed', { err }));
+    for (const { what, stop } of stops.reverse()) {
+      const started = Date.now();
+      // A part that waits (a render handed back, a poll, a client's open request) says so instead of a silent hang.
+      const progress = setInterval(() => process.stderr.write(`vivid: still stopping ${what} (${Math.round((Date.now() - started) / 1000)} s)...\n`), stopProgressMs);
+      await stop().catch((err: unknown) => log.warn('stop step failed', { what, err }));
+      clearInterval(progress);
     }
     process.exit(code);
   };
@@ -59,7 +68,7 @@ export async function runService(
     void stopAll(1);
   };
   try {
-    await start(config, log, (stop) => stops.push(stop), fail);
+    await start(config, log, (what, stop) => stops.push({ what, stop }), fail);
   } catch (err) {
     process.stderr.write(`vivid: ${name} start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
     await stopAll(1);

@@ -33,24 +33,24 @@ await runService('stack', async (config, _log, onStop, fail) => {
       logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
       ownProcessGroup: true,
     });
-    onStop(devServer.stop);
+    onStop('the Temporal dev server', devServer.stop);
     temporalAddress = devServer.address;
   }
 
   step(config.databaseUrl ? 'connecting to Postgres and migrating' : 'opening the embedded Postgres (PGlite) and migrating');
   const runtime = await openRuntime(config, temporalAddress);
-  onStop(() => runtime.close());
+  onStop('the database and Temporal connections', () => runtime.close());
 
   step('starting the control worker');
   const worker = await createControlWorker(config, runtime);
   const workerDone = worker.run();
-  onStop(async () => {
+  onStop('the control worker', async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await workerDone;
   });
   workerDone.catch(fail);
   const sweeper = startOrphanedJobSweeper({ db: runtime.database.db, client: runtime.client, log: createLogger({ level: config.logLevel, component: 'control' }), graceSeconds: config.orphanedJobGraceSeconds });
-  onStop(() => sweeper.stop());
+  onStop('the orphaned-job sweeper', () => sweeper.stop());
 
   // Veo runs in the stack when credentials are configured; otherwise veo3.1 jobs wait, queued.
   let veoServed = false;
@@ -58,7 +58,7 @@ await runService('stack', async (config, _log, onStop, fail) => {
     step(`starting the Veo worker (${config.veo.model} on Vertex AI)`);
     const veoWorker = await createVeoWorker(config, { storage: runtime.storage, workerConnection: runtime.workerConnection });
     const veoDone = veoWorker.run();
-    onStop(async () => {
+    onStop('the Veo worker', async () => {
       veoWorker.shutdown();
       await veoDone;
     });
@@ -71,13 +71,13 @@ await runService('stack', async (config, _log, onStop, fail) => {
   if (config.wan.model) {
     step(config.wan.model.kind === 'tiny' ? 'starting the Wan worker on the tiny development model' : 'starting the Wan worker (loading the model)');
     wan = await startWanWorker(config, { storage: runtime.storage, workerConnection: runtime.workerConnection }, { log: createLogger({ level: config.logLevel, component: 'wan' }) });
-    onStop(() => wan!.shutdown());
+    onStop('the Wan worker (a render in progress is handed back)', () => wan!.shutdown());
     wan.running.catch(fail);
   }
 
   step('starting the API');
   const api = await startApiServer(config, runtime, createLogger({ level: config.logLevel, component: 'api' }));
-  onStop(() => api.close());
+  onStop('the API (open requests)', () => api.close());
 
   printBanner(config, api.url, devServer, veoServed, wan);
 });

@@ -18,11 +18,11 @@ await runService('veo worker', async (config, log, onStop, fail) => {
   const address = requireTemporalAddress(config, 'The Veo worker');
   const storage = await openEngineStorage(config);
   const workerConnection = await NativeConnection.connect(await temporalConnectOptions(address, config.temporal.connection));
-  onStop(() => workerConnection.close());
+  onStop('the Temporal connection', () => workerConnection.close());
   const registry = createMetricsRegistry('veo');
   const worker = await createVeoWorker(config, { storage, workerConnection, log, interceptors: { activity: [activityMetrics(registry)] } });
   const running = worker.run();
-  onStop(async () => {
+  onStop('the Veo worker', async () => {
     worker.shutdown();
     await running;
   });

@@ -20,10 +20,10 @@ await runService('wan worker', async (config, log, onStop, fail) => {
   const secret = await loadOrCreateSigningSecret(config.dataDir, config.urlSigningSecret);
   const storage = createStorage(config.storage, new MediaUrlSigner({ secret, publicUrl: config.http.publicUrl }));
   const workerConnection = await NativeConnection.connect(await temporalConnectOptions(address, config.temporal.connection));
-  onStop(() => workerConnection.close());
+  onStop('the Temporal connection', () => workerConnection.close());
   const registry = createMetricsRegistry('wan');
   const wan = await startWanWorker(config, { storage, workerConnection, interceptors: { activity: [activityMetrics(registry)] } }, { log, observeStep: wanStepMetrics(registry) });
-  onStop(() => wan.shutdown());
+  onStop('the Wan worker (a render in progress is handed back)', () => wan.shutdown());
   wan.running.catch(fail);
   await serveWorkerHealth(config, { checks: [temporalReachable(workerConnection.workflowService), workerPolling(wan.worker)], registry, log, onStop });
   log.info('wan worker polling', { taskQueue: config.queues.wan, model: wan.model.description, devices: config.wan.devices, loadSeconds: wan.loadSeconds });

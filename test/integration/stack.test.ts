@@ -53,7 +53,7 @@ describe('npm start with no configuration', () => {
       await connection.close();
     }
 
-    assert.equal(await interrupt(stack), 0);
+    assert.equal(await interrupt(stack), 0, stack.output());
 
     stack = await startStack(env);
     const again = await api.status(jobId);
@@ -61,7 +61,7 @@ describe('npm start with no configuration', () => {
     assert.equal(again.body.status, 'PROCESSING');
     assert.equal((await api.history()).body.length, 1);
     assert.equal((await api.usage()).body.credits_remaining, 100 - 6);
-    assert.equal(await interrupt(stack), 0);
+    assert.equal(await interrupt(stack), 0, stack.output());
   });
 
   test('the API and the control worker alone need a Temporal cluster to join', async () => {
