@@ -22,6 +22,11 @@ export interface JobQueue {
   queueStats(taskQueue: string): Promise<QueueStats | null>;
   /** 'too_late' once the job's video is stored and it is finalizing. */
   cancel(jobId: string): Promise<CancelAnswer>;
+  /**
+   * Resolves once the job's workflow has closed, at `until` (epoch ms), or when `signal` aborts,
+   * whichever comes first; never rejects (then the job's record answers for it).
+   */
+  waitForEnd(jobId: string, until: number, signal: AbortSignal): Promise<void>;
 }
 
 export type CancelAnswer = 'requested' | 'finished' | 'too_late';
@@ -94,6 +99,27 @@ export function temporalJobQueue(client: Client, options: TemporalJobQueueOption
     },
     progress: recent.answer,
     queueStats: queues.answer,
+    async waitForEnd(jobId, until, signal) {
+      // The server's own long poll on the close event: no polling here, and it holds across API
+      // processes, since it is the workflow's history that is waited on.
+      const request: proto.temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest = {
+        namespace: client.options.namespace,
+        execution: { workflowId: jobId },
+        waitNewEvent: true,
+        historyEventFilterType: proto.temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+        skipArchival: true,
+      };
+      try {
+        while (Date.now() < until && !signal.aborted) {
+          const res = await client.withAbortSignal(signal, () => client.withDeadline(until, () => client.workflowService.getWorkflowExecutionHistory(request)));
+          if ((res.history?.events?.length ?? 0) > 0) return;
+          // The server's poll ran out before the workflow closed: go on from where it left off.
+          request.nextPageToken = res.nextPageToken;
+        }
+      } catch {
+        // The deadline, the client gone, or the server unreachable: the record says where the job is.
+      }
+    },
     async cancel(jobId) {
       const handle = client.workflow.getHandle(jobId);
       try {

@@ -1,5 +1,6 @@
 import { errorBodySchema } from '../error-codes.js';
 import { responseSchema, type JsonSchema } from './json-schema.js';
+import { MAX_WAIT_SECONDS } from '../prefer-wait.js';
 
 /**
  * The parts every path shares: security schemes, headers, parameters and the error answers.
@@ -39,6 +40,7 @@ export const headers = {
   'X-Next-Cursor': header('The cursor of the next page; absent on the last page.'),
   Link: header('`</api/v1/history?…&cursor=…>; rel="next"`: the next page with the same filters; absent on the last page.'),
   'Idempotent-Replayed': header('`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.', { type: 'string', enum: ['true'] }),
+  'Preference-Applied': header('`wait=N` (RFC 7240) when the request waited on a running job: N is the seconds it would have waited at most, after the cap.', { type: 'string', pattern: '^wait=[0-9]+$' }),
 } as const;
 
 type HeaderName = keyof typeof headers;
@@ -54,6 +56,15 @@ export const parameters = {
       'At most 255 printable ASCII characters, kept 24 hours per account: a retry of the same request (same fields, same image bytes) gets the first 202 again and starts nothing; ' +
       'the same key with another request is 422; a retry while the first is still being accepted is 409.',
     schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$' },
+  },
+  PreferWait: {
+    name: 'Prefer',
+    in: 'header',
+    required: false,
+    description:
+      `\`wait=N\` (RFC 7240): while the job is PROCESSING, hold the answer until it ends or N seconds pass (at most ${MAX_WAIT_SECONDS}), then answer with where it stands. ` +
+      'One request instead of a polling loop; other preferences, and a wait that does not parse, are ignored.',
+    schema: { type: 'string', examples: ['wait=30'] },
   },
   WebClient: {
     name: 'X-Vivid-Client',

@@ -66,11 +66,13 @@ export function jobPaths(options: { readonly maxImageBytes: number }) {
       get: operation({
         operationId: 'getStatus',
         summary: "A job's status",
-        description: 'While PROCESSING: `stage`, `progress`, and while waiting `queue_position` and `eta_seconds`; when COMPLETED: signed `video_url` and `poster_url`; when FAILED: `error`.',
+        description:
+          'While PROCESSING: `stage`, `progress`, and while waiting `queue_position` and `eta_seconds`; when COMPLETED: signed `video_url` and `poster_url`; when FAILED: `error`. ' +
+          'With `Prefer: wait=N` a running job is answered when it ends (or after N seconds) instead of at once.',
         tags: ['Jobs'],
         security: KEY_OR_SESSION,
-        parameters: [paramRef('JobId')],
-        responses: { '200': jsonResponse('The job.', 'JobStatus', ...RATE_LIMITED) },
+        parameters: [paramRef('JobId'), paramRef('PreferWait')],
+        responses: { '200': jsonResponse('The job.', 'JobStatus', ...RATE_LIMITED, 'Preference-Applied') },
         errors: [401, 404, 429, 503],
       }),
     },

@@ -10,6 +10,7 @@ import type { AuthState } from '../middleware/authenticate.js';
 import { previewKey } from '../../infra/media/preview-keys.js';
 import { createPreviewInterest } from '../preview-interest.js';
 import { createQueueEstimator, type QueueEstimate } from '../queue-estimate.js';
+import { preferredWaitSeconds } from '../prefer-wait.js';
 import type { CancelAccepted, JobStatusBody } from '../schemas/jobs.js';
 
 export interface StatusDeps {
@@ -80,7 +81,20 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
   };
 
   router.get('/status/:jobId', async (ctx) => {
-    const job = await loadOwnJob(ctx.state.accountId, ctx.params.jobId!);
+    let job = await loadOwnJob(ctx.state.accountId, ctx.params.jobId!);
+    const waitSeconds = preferredWaitSeconds(ctx.get('prefer'));
+    if (waitSeconds !== undefined && job.status === 'PROCESSING') {
+      const gone = new AbortController();
+      const onClose = (): void => gone.abort();
+      ctx.res.once('close', onClose);
+      try {
+        await deps.jobs.waitForEnd(job.id, Date.now() + waitSeconds * 1000, gone.signal);
+      } finally {
+        ctx.res.off('close', onClose);
+      }
+      job = await loadOwnJob(ctx.state.accountId, job.id);
+      ctx.set('Preference-Applied', `wait=${waitSeconds}`);
+    }
     ctx.body = await statusBody(deps, job, { estimateQueue, noteInterest });
   });
 

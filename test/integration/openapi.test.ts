@@ -156,7 +156,10 @@ describe('the OpenAPI document', () => {
     check('GET', '/api/v1/status/{job_id}', await client.status(jobId));
     check('GET', '/api/v1/status/{job_id}', await client.status('00000000-0000-4000-8000-000000000000'));
     const failed = await client.request('POST', '/generate', form({ ...small, prompt: 'A storm [fail]' }, image));
-    assert.equal((await client.waitForJob(String(failed.body.job_id))).status, 'FAILED');
+    // Waited on from its start: answered when it ends, with the preference applied.
+    const waited = await client.request('GET', `/status/${String(failed.body.job_id)}`, undefined, { Prefer: 'wait=30' });
+    assert.equal(waited.body.status, 'FAILED', JSON.stringify(waited.body));
+    check('GET', '/api/v1/status/{job_id}', waited);
     check('GET', '/api/v1/status/{job_id}', await client.status(String(failed.body.job_id)));
     check('POST', '/api/v1/cancel/{job_id}', await client.request('POST', `/cancel/${jobId}`));
     check('GET', '/api/v1/jobs/{job_id}', await client.request('GET', `/jobs/${jobId}`));

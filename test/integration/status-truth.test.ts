@@ -105,6 +105,50 @@ for (const databaseCase of databaseCases()) {
       assert.equal((await api.waitForJob(heldId)).status, 'COMPLETED');
     });
 
+    test('Prefer: wait holds /status until the job ends, answers at once when it does, and never past the cap', async () => {
+      const api = await clientWith(100);
+      const heldId = String((await api.generate({ prompt: 'Held until released [hold]' })).body.job_id);
+      await api.waitForJob(heldId, (b) => b.stage === 'rendering');
+      const startedWaiting = Date.now();
+      const answered = api.request('GET', `/status/${heldId}`, undefined, { Prefer: 'respond-async, wait=9999' });
+      let settled = false;
+      void answered.finally(() => (settled = true));
+      await sleep(1500);
+      assert.equal(settled, false, 'a waiting /status answered while its job was still rendering');
+      const releasedAt = Date.now();
+      pipeline.engines.release();
+      const done = await answered;
+      assert.equal(done.status, 200);
+      assert.equal(done.body.status, 'COMPLETED', JSON.stringify(done.body));
+      assert.match(String(done.body.video_url), /^http/);
+      // The cap (60 s), not the 9999 asked for; and the answer came with the end, not a poll later.
+      assert.equal(done.headers.get('preference-applied'), 'wait=60');
+      assert.ok(Date.now() - releasedAt < 3000, `answered ${Date.now() - releasedAt} ms after the job was released`);
+      assert.ok(releasedAt - startedWaiting >= 1500);
+
+      // A wait that runs out answers with where the job stands then.
+      const stillHeld = String((await api.generate({ prompt: 'Held again [hold]' })).body.job_id);
+      await api.waitForJob(stillHeld, (b) => b.stage === 'rendering');
+      const t0 = Date.now();
+      const timedOut = await api.request('GET', `/status/${stillHeld}`, undefined, { Prefer: 'wait=1' });
+      const waited = Date.now() - t0;
+      assert.equal(timedOut.body.status, 'PROCESSING');
+      assert.equal(timedOut.body.stage, 'rendering');
+      assert.equal(timedOut.headers.get('preference-applied'), 'wait=1');
+      assert.ok(waited >= 900 && waited < 5000, `a 1 s wait took ${waited} ms`);
+      pipeline.engines.release();
+      assert.equal((await api.waitForJob(stillHeld)).status, 'COMPLETED');
+
+      // A finished job, and a wait that does not parse, answer at once with no preference applied.
+      for (const prefer of ['wait=30', 'wait=soon']) {
+        const t1 = Date.now();
+        const finished = await api.request('GET', `/status/${heldId}`, undefined, { Prefer: prefer });
+        assert.equal(finished.body.status, 'COMPLETED');
+        assert.equal(finished.headers.get('preference-applied'), null, prefer);
+        assert.ok(Date.now() - t1 < 2000, prefer);
+      }
+    });
+
     test('history items carry created_at, credits_charged and poster_url; filters narrow the pages', async () => {
       const api = await clientWith(1000);
       const wan: string[] = [];
