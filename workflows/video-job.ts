@@ -15,6 +15,7 @@ import {
   startChild,
   upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { ControlActivities } from '../activities/index.js';
 import { failureCode } from './failure-code.js';
@@ -97,11 +98,17 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     renderStartedAt ??= startedAt;
     progress = { ...progress, startedAt: progress.startedAt ?? startedAt };
   });
-  upsertSearchAttributes([
-    { key: searchAttributes.model, value: input.engine.model },
-    { key: searchAttributes.account, value: input.accountId },
-    { key: searchAttributes.status, value: 'PROCESSING' },
-  ]);
+  // The API sets these when it starts the job; writing them again costs the server a visibility
+  // update per job. Patched: jobs started before this replay with the upsert (test/replay), and a
+  // start that carried none (another starter) still gets them.
+  const startedWithAttributes = workflowInfo().typedSearchAttributes.get(searchAttributes.status) !== undefined;
+  if (!(startedWithAttributes && patched('search-attributes-from-start'))) {
+    upsertSearchAttributes([
+      { key: searchAttributes.model, value: input.engine.model },
+      { key: searchAttributes.account, value: input.accountId },
+      { key: searchAttributes.status, value: 'PROCESSING' },
+    ]);
+  }
 
   try {
     const output = await work.run(async () => {

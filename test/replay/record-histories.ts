@@ -30,6 +30,8 @@ const allCases: Array<{ name: string; fields: Record<string, string>; credits?: 
   { name: 'charged-at-submit-wan-cancelled', fields: { prompt: 'replay: [hold]' }, cancel: true },
   { name: 'wan-completed-webhook', fields: { prompt: 'replay: wan with webhook', webhook_url: hook } },
   { name: 'wan-failed-webhook', fields: { prompt: 'replay: [fail] with webhook', webhook_url: hook } },
+  // The search attributes the API set at start, not upserted again.
+  { name: 'attributes-from-start-wan-completed', fields: { prompt: 'replay: wan, attributes from start' } },
 ];
 const historyFile = (name: string) => path.join(import.meta.dirname, 'histories', `${name}.json`);
 const named = process.argv.slice(2);
