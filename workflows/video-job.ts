@@ -7,7 +7,6 @@ import {
   isCancellation,
   log,
   ParentClosePolicy,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -19,6 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { ControlActivities } from '../activities/index.js';
 import { failureCode } from './failure-code.js';
+import { jobChanges, type JobChange } from './job-changes.js';
 import { jobWebhook } from './job-webhook.js';
 import {
   cancelJobUpdate,
@@ -70,6 +70,7 @@ const CANCELLABLE_STAGES: ReadonlySet<JobStage> = new Set(['reserving_credits', 
  * a cancel is refused, so a delivered video is always charged and never refunded.
  */
 export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
+  const has = jobChanges();
   let progress: JobProgress = { stage: input.creditsReserved ? 'queued' : 'reserving_credits', progress: 0, operationName: null };
   const setStage = (stage: JobStage, fraction = progress.progress): void => {
     progress = { ...progress, stage, progress: fraction };
@@ -99,10 +100,10 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     progress = { ...progress, startedAt: progress.startedAt ?? startedAt };
   });
   // The API sets these when it starts the job; writing them again costs the server a visibility
-  // update per job. Patched: jobs started before this replay with the upsert (test/replay), and a
-  // start that carried none (another starter) still gets them.
+  // update per job. Jobs started before this replay with the upsert (test/replay), and a start
+  // that carried none (another starter) still gets them.
   const startedWithAttributes = workflowInfo().typedSearchAttributes.get(searchAttributes.status) !== undefined;
-  if (!(startedWithAttributes && patched('search-attributes-from-start'))) {
+  if (!(startedWithAttributes && has('search-attributes-from-start'))) {
     upsertSearchAttributes([
       { key: searchAttributes.model, value: input.engine.model },
       { key: searchAttributes.account, value: input.accountId },
@@ -123,7 +124,7 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
         }
       }
       setStage('queued', QUEUED_PROGRESS);
-      return runEngine(input, () => renderStartedAt, (stage, fraction, operationName) => {
+      return runEngine(input, has, () => renderStartedAt, (stage, fraction, operationName) => {
         progress = { ...progress, stage, progress: fraction, operationName: operationName ?? progress.operationName };
         // Veo's rendering begins with its submission, which only the workflow sees.
         if (operationName && !progress.startedAt) progress = { ...progress, startedAt: new Date().toISOString() };
@@ -134,8 +135,8 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     setStage('finalizing', 0.95);
     // Patched: jobs started before started_at existed finalize with the engine's output alone (test/replay).
     const startedAt = output.startedAt ?? progress.startedAt;
-    const finished = startedAt && patched('job-started-at') ? { ...output, startedAt } : output;
-    if (patched('finalize-despite-cancel')) {
+    const finished = startedAt && has('job-started-at') ? { ...output, startedAt } : output;
+    if (has('finalize-despite-cancel')) {
       // The video is stored: a cancel request from here on (Temporal's own, say) changes nothing.
       await CancellationScope.nonCancellable(() => finalizer.finalizeJob({ jobId: input.jobId, output: finished }));
     } else {
@@ -143,7 +144,7 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     }
     setStage('completed', 1);
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'COMPLETED' }]);
-    await CancellationScope.nonCancellable(() => startWebhook(input));
+    await CancellationScope.nonCancellable(() => startWebhook(input, has));
     return output;
   } catch (err) {
     const message = failureMessage(err);
@@ -153,11 +154,11 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
     // Cleanup must run even when the job itself was cancelled.
     await CancellationScope.nonCancellable(async () => {
       await control.refundCredits({ jobId: input.jobId });
-      await control.failJob({ jobId: input.jobId, error: message, code, ...(progress.startedAt && patched('job-started-at') ? { startedAt: progress.startedAt } : {}) });
+      await control.failJob({ jobId: input.jobId, error: message, code, ...(progress.startedAt && has('job-started-at') ? { startedAt: progress.startedAt } : {}) });
     });
     setStage('failed');
     upsertSearchAttributes([{ key: searchAttributes.status, value: 'FAILED' }]);
-    await CancellationScope.nonCancellable(() => startWebhook(input));
+    await CancellationScope.nonCancellable(() => startWebhook(input, has));
     throw err;
   }
 }
@@ -167,8 +168,8 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
  * the job closes now, whatever the receiver does (workflows/job-webhook.ts says why).
  * Patched: jobs started before webhooks existed replay without the extra command (test/replay).
  */
-async function startWebhook(input: VideoJobInput): Promise<void> {
-  if (!input.webhook || !patched('job-webhook')) return;
+async function startWebhook(input: VideoJobInput, has: (change: JobChange) => boolean): Promise<void> {
+  if (!input.webhook || !has('job-webhook')) return;
   await startChild(jobWebhook, {
     workflowId: jobWebhookWorkflowId(input.jobId),
     args: [{ jobId: input.jobId, retryIntervalSeconds: input.webhook.retryIntervalSeconds }],
@@ -178,7 +179,7 @@ async function startWebhook(input: VideoJobInput): Promise<void> {
 
 type StageReporter = (stage: JobStage, fraction: number, operationName?: string) => void;
 
-async function runEngine(input: VideoJobInput, renderStartedAt: () => string | undefined, report: StageReporter): Promise<EngineOutput> {
+async function runEngine(input: VideoJobInput, has: (change: JobChange) => boolean, renderStartedAt: () => string | undefined, report: StageReporter): Promise<EngineOutput> {
   if (input.engine.model === 'wan2.1') {
     const wan = proxyActivities<EngineActivities>({
       taskQueue: input.engineQueue,
@@ -194,7 +195,7 @@ async function runEngine(input: VideoJobInput, renderStartedAt: () => string | u
     report('queued', QUEUED_PROGRESS);
     const render = wan.generateWanVideo({ jobId: input.jobId, image: input.image, params: input.engine.params, ...requestIdField(input) });
     // Patched: jobs started before this replay without the record of their start (test/replay).
-    if (patched('record-render-start')) {
+    if (has('record-render-start')) {
       const started = await Promise.race([render.then(() => false, () => false), condition(() => renderStartedAt() !== undefined).then(() => true)]);
       if (started) await control.markJobStarted({ jobId: input.jobId, startedAt: renderStartedAt()! });
     }
@@ -229,10 +230,10 @@ async function runEngine(input: VideoJobInput, renderStartedAt: () => string | u
   };
   // Operators see the operation on the workflow itself (memo), besides the jobProgress query.
   // Patched: Veo jobs started before the memo existed replay without it (test/replay).
-  if (patched('veo-operation-memo')) upsertMemo({ veoOperation: operationName });
+  if (has('veo-operation-memo')) upsertMemo({ veoOperation: operationName });
   report('rendering', 0.2, operationName);
   // Patched: the submission is where a Veo job stops waiting for a worker (test/replay).
-  if (patched('record-render-start')) await control.markJobStarted({ jobId: input.jobId, startedAt: new Date().toISOString() });
+  if (has('record-render-start')) await control.markJobStarted({ jobId: input.jobId, startedAt: new Date().toISOString() });
   for (let polls = 1; ; polls++) {
     // The wait between looks is a durable timer, so a redeployed worker resumes the same operation.
     await sleep(input.pollIntervalSeconds * 1000);

@@ -30,8 +30,11 @@ const allCases: Array<{ name: string; fields: Record<string, string>; credits?: 
   { name: 'charged-at-submit-wan-cancelled', fields: { prompt: 'replay: [hold]' }, cancel: true },
   { name: 'wan-completed-webhook', fields: { prompt: 'replay: wan with webhook', webhook_url: hook } },
   { name: 'wan-failed-webhook', fields: { prompt: 'replay: [fail] with webhook', webhook_url: hook } },
-  // The search attributes the API set at start, not upserted again.
-  { name: 'attributes-from-start-wan-completed', fields: { prompt: 'replay: wan, attributes from start' } },
+  // Every change behind one marker (workflows/job-changes.ts), the search attributes as the API set them at start.
+  { name: 'all-changes-wan-completed', fields: { prompt: 'replay: wan, every change at once' } },
+  { name: 'all-changes-veo-completed-after-polls', fields: { prompt: 'replay: veo [polls=2], every change at once', model: 'veo3.1' } },
+  { name: 'all-changes-wan-failed-webhook', fields: { prompt: 'replay: [fail] with webhook, every change at once', webhook_url: hook } },
+  { name: 'all-changes-wan-cancelled', fields: { prompt: 'replay: [hold], every change at once' }, cancel: true },
 ];
 const historyFile = (name: string) => path.join(import.meta.dirname, 'histories', `${name}.json`);
 const named = process.argv.slice(2);
