@@ -70,17 +70,22 @@ export async function findJob(db: Kysely<Database>, jobId: string): Promise<Job 
   return db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
 }
 
+/** A job this call ended: its model, for the metrics of jobs finished. */
+export interface EndedJob {
+  readonly model: Job['model'];
+}
+
 /**
  * Records success. Only a PROCESSING job moves, so a late retry after a failure (or the
- * reverse) cannot flip a finished record.
+ * reverse) cannot flip a finished record: undefined then.
  */
 export async function completeJob(
   db: Kysely<Database>,
   jobId: string,
   result: { videoKey: string; posterKey: string | null; notes: Record<string, unknown>; startedAt?: Date | null },
-): Promise<boolean> {
+): Promise<EndedJob | undefined> {
   const now = new Date();
-  const r = await db
+  return db
     .updateTable('jobs')
     .set({
       status: 'COMPLETED',
@@ -95,8 +100,8 @@ export async function completeJob(
     })
     .where('id', '=', jobId)
     .where('status', '=', 'PROCESSING')
+    .returning('model')
     .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
 }
 
 /** Records the first start of a running job's render; a later one (a retry) or a finished job leaves it be. */
@@ -104,16 +109,16 @@ export async function markJobStarted(db: Kysely<Database>, jobId: string, starte
   await db.updateTable('jobs').set({ started_at: startedAt }).where('id', '=', jobId).where('status', '=', 'PROCESSING').where('started_at', 'is', null).execute();
 }
 
-/** Records failure with its message and code; like completeJob, only a PROCESSING job moves. */
-export async function failJobRecord(db: Kysely<Database>, jobId: string, failure: { error: string; code: JobErrorCode }, startedAt?: Date | null): Promise<boolean> {
+/** Records failure with its message and code; like completeJob, only a PROCESSING job moves (else undefined). */
+export async function failJobRecord(db: Kysely<Database>, jobId: string, failure: { error: string; code: JobErrorCode }, startedAt?: Date | null): Promise<EndedJob | undefined> {
   const now = new Date();
-  const r = await db
+  return db
     .updateTable('jobs')
     .set({ status: 'FAILED', error: failure.error, error_code: failure.code, updated_at: now, completed_at: now, ...(startedAt ? { started_at: startedAt } : {}) })
     .where('id', '=', jobId)
     .where('status', '=', 'PROCESSING')
+    .returning('model')
     .executeTakeFirst();
-  return r.numUpdatedRows > 0n;
 }
 
 export interface HistoryCursor {
