@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../infra/config.js';
 import { openDatabase, type OpenDatabase } from '../infra/db/database.js';
+import { createLogger } from '../infra/log/logger.js';
 import { createStorage } from '../infra/storage/create-storage.js';
 import type { ObjectStorage } from '../infra/storage/object-storage.js';
 import { loadOrCreateSigningSecret, MediaUrlSigner } from '../infra/storage/url-signing.js';
@@ -25,7 +26,7 @@ export async function openRuntime(config: Config, temporalAddress: string): Prom
   };
   try {
     // The stack owns the embedded database: if a CLI run holds it, wait for it rather than become its client.
-    const database = await openDatabase(config, { embedded: { waitForOwnership: true } });
+    const database = await openDatabase(config, { embedded: { waitForOwnership: true }, log: createLogger({ level: config.logLevel, component: 'database' }) });
     closers.push(() => database.close());
 
     const secret = await loadOrCreateSigningSecret(config.dataDir, config.urlSigningSecret);

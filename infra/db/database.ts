@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import { connectDatabase } from './connect.js';
 import { openEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres.js';
+import { startEmbeddedVacuum, type EmbeddedVacuum } from './embedded-vacuum.js';
+import type { Logger } from '../log/logger.js';
 import { migrateToLatest } from './migrate.js';
 import type { Database } from './types.js';
 
@@ -20,7 +22,7 @@ export interface OpenDatabase {
  */
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'dataDir'>,
-  options: { embedded?: EmbeddedPostgresOptions } = {},
+  options: { embedded?: EmbeddedPostgresOptions; log?: Logger } = {},
 ): Promise<OpenDatabase> {
   let url = config.databaseUrl;
   let embedded: EmbeddedPostgres | undefined;
@@ -29,8 +31,10 @@ export async function openDatabase(
     url = embedded.url;
   }
   const db = connectDatabase(url, config.databasePoolSize);
+  let vacuum: EmbeddedVacuum | undefined;
   const close = async (): Promise<void> => {
     try {
+      await vacuum?.stop();
       await db.destroy();
     } finally {
       await embedded?.close();
@@ -44,5 +48,7 @@ export async function openDatabase(
     await close().catch(() => {});
     throw err;
   }
+  // PGlite has no autovacuum: the process that owns its files does that work (embedded-vacuum.ts).
+  if (embedded?.owned) vacuum = startEmbeddedVacuum(db, options.log ? { log: options.log } : {});
   return { db, embedded: embedded !== undefined, close };
 }
