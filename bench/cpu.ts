@@ -44,13 +44,18 @@ export interface CpuSnapshot {
   readonly ticks: Record<string, Map<number, number>>;
 }
 
+/** The dev server this process started (a child named `temporal`). */
+export const temporalChild = (p: ProcInfo): boolean => p.ppid === process.pid && p.comm === 'temporal';
+/** Every Postgres server process, backends included. */
+export const postgresProcess = (p: ProcInfo): boolean => p.comm === 'postgres';
+
 /** The groups the bench reports: its own children by pid, the dev server as our `temporal` child, every postgres process. */
 export function benchGroups(pids: { api: number; baseline: number }): CpuGroups {
   return {
     api: (p) => p.pid === pids.api,
     baseline: (p) => p.pid === pids.baseline,
-    temporal: (p) => p.ppid === process.pid && p.comm === 'temporal',
-    postgres: (p) => p.comm === 'postgres',
+    temporal: temporalChild,
+    postgres: postgresProcess,
     bench: (p) => p.pid === process.pid,
   };
 }

@@ -23,7 +23,7 @@ import { databaseCases } from '../test/support/databases.js';
 import { wanParams } from '../test/support/engine-params.js';
 import { makePng } from '../test/support/images.js';
 import { startPipeline, startTemporalFixture } from '../test/support/pipeline.js';
-import { coresByGroup, cpuSnapshot, type CpuGroups } from './cpu.js';
+import { coresByGroup, cpuSnapshot, postgresProcess, temporalChild, type CpuGroups } from './cpu.js';
 import { percentile } from './load.js';
 
 const jobs = Number(process.env.BENCH_JOBS ?? 300);
@@ -46,8 +46,8 @@ interface Run {
 
 // This process holds the API, the workers and the client; the dev server is its child.
 const cpuGroups: CpuGroups = {
-  temporal: (p) => p.ppid === process.pid && p.comm === 'temporal',
-  postgres: (p) => p.comm === 'postgres',
+  temporal: temporalChild,
+  postgres: postgresProcess,
   'this process': (p) => p.pid === process.pid,
 };
 

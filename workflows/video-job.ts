@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { ControlActivities } from '../activities/index.js';
 import { failureCode } from './failure-code.js';
-import { jobChanges, type JobChange } from './job-changes.js';
+import { jobChanges, type HasChange } from './job-changes.js';
 import { jobWebhook } from './job-webhook.js';
 import {
   cancelJobUpdate,
@@ -168,7 +168,7 @@ export async function videoJob(input: VideoJobInput): Promise<EngineOutput> {
  * the job closes now, whatever the receiver does (workflows/job-webhook.ts says why).
  * Patched: jobs started before webhooks existed replay without the extra command (test/replay).
  */
-async function startWebhook(input: VideoJobInput, has: (change: JobChange) => boolean): Promise<void> {
+async function startWebhook(input: VideoJobInput, has: HasChange): Promise<void> {
   if (!input.webhook || !has('job-webhook')) return;
   await startChild(jobWebhook, {
     workflowId: jobWebhookWorkflowId(input.jobId),
@@ -179,7 +179,7 @@ async function startWebhook(input: VideoJobInput, has: (change: JobChange) => bo
 
 type StageReporter = (stage: JobStage, fraction: number, operationName?: string) => void;
 
-async function runEngine(input: VideoJobInput, has: (change: JobChange) => boolean, renderStartedAt: () => string | undefined, report: StageReporter): Promise<EngineOutput> {
+async function runEngine(input: VideoJobInput, has: HasChange, renderStartedAt: () => string | undefined, report: StageReporter): Promise<EngineOutput> {
   if (input.engine.model === 'wan2.1') {
     const wan = proxyActivities<EngineActivities>({
       taskQueue: input.engineQueue,
