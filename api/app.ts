@@ -47,6 +47,8 @@ export interface AppDeps {
   readonly mediaSigner?: MediaUrlSigner;
   /** Dependencies `/readyz` checks (database, Temporal); none: always ready. */
   readonly readiness?: readonly ReadinessCheck[];
+  /** Aborted when the server begins to stop: requests that wait on purpose (`Prefer: wait`) answer then. */
+  readonly stopping?: AbortSignal;
   /** Prometheus registry served at `/metrics`, with the HTTP metrics in it. */
   readonly metrics?: Registry;
   readonly settings: {
@@ -120,7 +122,7 @@ export function createApp(deps: AppDeps): Koa<AuthState> {
   for (const resource of [
     generateRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, maxImageBytes: settings.maxImageBytes, engineQueues: settings.engineQueues, veoPollIntervalSeconds: settings.veoPollIntervalSeconds, veoDeadlineSeconds: settings.veoDeadlineSeconds, veoModel: settings.veoModel, maxJobsInFlight: settings.maxJobsInFlight, webhooks: settings.webhooks, log: deps.log, ...(metrics ? { onAccepted: submissionMetrics(metrics).accepted } : {}) }),
     estimateRoutes({ db: deps.db, storage: deps.storage, maxImageBytes: settings.maxImageBytes, veoModel: settings.veoModel, webhooks: settings.webhooks }),
-    statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds, engineQueues: settings.engineQueues }),
+    statusRoutes({ db: deps.db, storage: deps.storage, jobs: deps.jobs, videoUrlTtlSeconds: settings.videoUrlTtlSeconds, engineQueues: settings.engineQueues, ...(deps.stopping ? { stopping: deps.stopping } : {}) }),
     historyRoutes({ db: deps.db, storage: deps.storage, videoUrlTtlSeconds: settings.videoUrlTtlSeconds }),
     usageRoutes({ db: deps.db, limits: { requestsPerMinute: settings.rateLimitPerMinute, jobsInFlight: settings.maxJobsInFlight } }),
     dailyUsageRoutes({ db: deps.db }),

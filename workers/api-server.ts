@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app.js';
 import { temporalJobQueue } from '../api/job-queue.js';
 import type { Config } from '../infra/config.js';
+import { gracefulCloser } from '../infra/net/graceful-close.js';
 import { findApiKeyOwner } from '../infra/db/api-keys.js';
 import type { Logger } from '../infra/log/logger.js';
 import { createMetricsRegistry } from '../infra/observability/metrics-registry.js';
@@ -14,12 +15,19 @@ export interface RunningApi {
   readonly url: string;
   /** The Koa app behind the server: tests read the routes it registers. */
   readonly app: ReturnType<typeof createApp>;
+  /** Stops taking requests; those under way get `STOP_GRACE_MS` to finish, long polls answer at once. */
   close(): Promise<void>;
 }
 
+/** Below the 30 s a container platform allows a stopping process before it kills it. */
+const STOP_GRACE_MS = 10_000;
+
 export async function startApiServer(config: Config, runtime: Pick<Runtime, 'database' | 'storage' | 'mediaSigner' | 'client'>, log: Logger, listen = config.http): Promise<RunningApi> {
   const { db } = runtime.database;
+  const server = http.createServer({ requireHostHeader: false });
+  const closer = gracefulCloser(server);
   const app = createApp({
+    stopping: closer.closing,
     db,
     storage: runtime.storage,
     jobs: temporalJobQueue(runtime.client, { taskQueue: config.queues.control }),
@@ -42,7 +50,7 @@ export async function startApiServer(config: Config, runtime: Pick<Runtime, 'dat
       accounts: config.accounts,
     },
   });
-  const server = http.createServer({ requireHostHeader: false }, requireHost(app.callback()));
+  server.on('request', requireHost(app.callback()));
   answerClientErrors(server);
   // Uploads of tens of MiB on slow links must not be cut off by Node's default request timeout.
   server.requestTimeout = 10 * 60 * 1000;
@@ -55,9 +63,9 @@ export async function startApiServer(config: Config, runtime: Pick<Runtime, 'dat
   return {
     app,
     url: `http://${listen.host === '0.0.0.0' ? 'localhost' : listen.host}:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    }),
+    close: async () => {
+      const cut = await closer.close(STOP_GRACE_MS);
+      if (cut.length > 0) log.warn('connections cut at stop', { graceSeconds: STOP_GRACE_MS / 1000, cut });
+    },
   };
 }

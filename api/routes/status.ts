@@ -19,6 +19,8 @@ export interface StatusDeps {
   readonly jobs: JobQueue;
   readonly videoUrlTtlSeconds: number;
   readonly engineQueues: { readonly wan: string; readonly veo: string };
+  /** A stopping server answers waiting requests with the job as it stands, rather than hold its stop. */
+  readonly stopping?: AbortSignal;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -88,7 +90,7 @@ export function statusRoutes(deps: StatusDeps): Router<AuthState> {
       const onClose = (): void => gone.abort();
       ctx.res.once('close', onClose);
       try {
-        await deps.jobs.waitForEnd(job.id, Date.now() + waitSeconds * 1000, gone.signal);
+        await deps.jobs.waitForEnd(job.id, Date.now() + waitSeconds * 1000, deps.stopping ? AbortSignal.any([gone.signal, deps.stopping]) : gone.signal);
       } finally {
         ctx.res.off('close', onClose);
       }

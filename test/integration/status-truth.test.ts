@@ -149,6 +149,27 @@ for (const databaseCase of databaseCases()) {
       }
     });
 
+    test('an API that stops answers a waiting /status at once with the job as it stands, and stops without waiting it out', async () => {
+      const { apiKey } = await pipeline.newAccount(100);
+      const stopping = await pipeline.startAnotherApi();
+      const api = new ApiClient(stopping.url, apiKey);
+      const heldId = String((await api.generate({ prompt: 'Held through a stop [hold]' })).body.job_id);
+      await api.waitForJob(heldId, (b) => b.stage === 'rendering');
+      const answered = api.request('GET', `/status/${heldId}`, undefined, { Prefer: 'wait=60' });
+      await sleep(500);
+      const t0 = Date.now();
+      const closed = stopping.close();
+      const answer = await answered;
+      assert.equal(answer.status, 200);
+      assert.equal(answer.body.status, 'PROCESSING');
+      assert.equal(answer.body.stage, 'rendering');
+      assert.equal(answer.headers.get('connection'), 'close');
+      await closed;
+      assert.ok(Date.now() - t0 < 5000, `the stop took ${Date.now() - t0} ms with a 60 s wait open`);
+      pipeline.engines.release();
+      assert.equal((await new ApiClient(pipeline.api.url, apiKey).waitForJob(heldId)).status, 'COMPLETED');
+    });
+
     test('history items carry created_at, credits_charged and poster_url; filters narrow the pages', async () => {
       const api = await clientWith(1000);
       const wan: string[] = [];
