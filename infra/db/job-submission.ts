@@ -28,7 +28,6 @@ export async function recordJobWithReservation(
 ): Promise<SubmissionOutcome> {
   const start = cycleStart(options.now ?? new Date());
   // Two statements and no other awaits: the embedded database serialises every
-  // connection behind an open transaction.
   // connection behind an open transaction, and every round trip made holding the account's lock
   // is a wait for the account's other submissions. So: the lock, then one statement that reads
   // the balance (after the lock, so it sees what the previous holder committed) and writes the
