@@ -13,6 +13,7 @@ import { sql, type Kysely } from 'kysely';
 import { encodeCursor } from '../api/routes/history.js';
 import { createAccount } from '../infra/db/accounts.js';
 import { createApiKey } from '../infra/db/api-keys.js';
+import { historyPosition } from '../infra/db/jobs.js';
 import type { Database } from '../infra/db/types.js';
 import { databaseCases } from '../test/support/databases.js';
 import { startPipeline, startTemporalFixture, type Pipeline } from '../test/support/pipeline.js';
@@ -70,8 +71,8 @@ async function timePages(pipeline: Pipeline, accountId: string, apiKey: string, 
   const cursors: string[] = [];
   for (let i = 0; i < 20; i++) {
     const depth = Math.floor(Math.random() * Math.max(1, jobs - 20));
-    const row = await db.selectFrom('jobs').select(['created_at', 'id']).where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').offset(depth).limit(1).executeTakeFirst();
-    if (row) cursors.push(encodeCursor({ createdAt: row.created_at, id: row.id }));
+    const position = await historyPosition(db, accountId, depth);
+    if (position) cursors.push(encodeCursor(position));
   }
   const times: number[] = [];
   for (let i = 0; i < requests + 20; i++) {

@@ -16,21 +16,22 @@ export interface HistoryDeps {
 
 /** Opaque to clients: the position of the last item of the previous page. */
 export function encodeCursor(c: HistoryCursor): string {
-  return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url');
+  return Buffer.from(`${c.createdAt}|${c.id}`).toString('base64url');
 }
 
 /**
- * Only what encodeCursor makes: a four-digit-year ISO time exactly as toISOString writes it and a
- * UUID, so no cursor reaches Postgres with a value it refuses (a 36-zero id, the year -271821).
+ * Only what encodeCursor makes: a four-digit-year ISO time in UTC, to the microsecond (or to the
+ * millisecond, as cursors were issued before), that names a real instant, and a UUID; so no cursor
+ * reaches Postgres with a value it refuses (a 36-zero id, the year -271821, February 30th).
  */
 export function decodeCursor(raw: string): HistoryCursor | null {
   const parts = Buffer.from(raw, 'base64url').toString().split('|');
   const [at = '', id = ''] = parts;
-  if (parts.length !== 2 || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(at)) return null;
+  if (parts.length !== 2 || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.(\d{3}|\d{6})Z$/.test(at)) return null;
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return null;
-  const createdAt = new Date(at);
-  if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at) return null;
-  return { createdAt, id };
+  const toMillis = new Date(`${at.slice(0, 23)}Z`);
+  if (Number.isNaN(toMillis.getTime()) || toMillis.toISOString() !== `${at.slice(0, 23)}Z`) return null;
+  return { createdAt: at, id };
 }
 
 export function historyRoutes(deps: HistoryDeps): Router<AuthState> {
@@ -52,7 +53,7 @@ export function historyRoutes(deps: HistoryDeps): Router<AuthState> {
     // The body stays the contract's bare array; paging travels in headers.
     const last = jobs.at(-1);
     if (found.length > limit && last) {
-      const next = encodeCursor({ createdAt: last.created_at, id: last.id });
+      const next = encodeCursor({ createdAt: last.position, id: last.id });
       ctx.set('X-Next-Cursor', next);
       // The next page keeps the filters; only the cursor moves.
       const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(ctx.query).filter(([k, v]) => typeof v === 'string' && k in historyQuerySchema.shape && k !== 'cursor')), limit: String(limit), cursor: next });

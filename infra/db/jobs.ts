@@ -121,10 +121,18 @@ export async function failJobRecord(db: Kysely<Database>, jobId: string, failure
     .executeTakeFirst();
 }
 
+/**
+ * A job's place in history order. `createdAt` is ISO 8601 in UTC to the microsecond, as Postgres
+ * keeps it: a Date holds milliseconds, and two jobs made in one millisecond would then share a
+ * cursor's time, so the page after one of them would skip the other.
+ */
 export interface HistoryCursor {
-  readonly createdAt: Date;
+  readonly createdAt: string;
   readonly id: string;
 }
+
+/** created_at as a cursor carries it: microseconds kept, UTC. */
+const exactCreatedAt = sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export interface HistoryFilter {
   readonly status?: Job['status'];
@@ -135,7 +143,7 @@ export interface HistoryFilter {
   readonly createdBefore?: Date;
 }
 
-export type HistoryJob = Job & { readonly credits_charged: number };
+export type HistoryJob = Job & { readonly credits_charged: number; readonly position: string };
 
 /**
  * Newest first, keyset-paged on (created_at, id) so pages stay stable while new jobs arrive.
@@ -146,7 +154,7 @@ export async function listAccountJobs(
   accountId: string,
   page: { limit: number; after?: HistoryCursor; filter?: HistoryFilter },
 ): Promise<HistoryJob[]> {
-  let q = db.selectFrom('jobs').selectAll().select(creditsCharged.as('credits_charged')).where('account_id', '=', accountId);
+  let q = db.selectFrom('jobs').selectAll().select([creditsCharged.as('credits_charged'), exactCreatedAt.as('position')]).where('account_id', '=', accountId);
   const f = page.filter ?? {};
   if (f.status) q = q.where('status', '=', f.status);
   if (f.model) q = q.where('model', '=', f.model);
@@ -154,9 +162,15 @@ export async function listAccountJobs(
   if (f.createdBefore) q = q.where('created_at', '<', f.createdBefore);
   if (page.after) {
     const { createdAt, id } = page.after;
-    q = q.where(sql<boolean>`(created_at, id) < (${createdAt}, ${id}::uuid)`);
+    q = q.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
   }
   return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+}
+
+/** Where a job stands in its account's history: the cursor of the page after it. */
+export async function historyPosition(db: Kysely<Database>, accountId: string, offset: number): Promise<HistoryCursor | undefined> {
+  const row = await db.selectFrom('jobs').select(['id', exactCreatedAt.as('position')]).where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').offset(offset).limit(1).executeTakeFirst();
+  return row && { createdAt: row.position, id: row.id };
 }
 
 /** PROCESSING jobs recorded before `before`, oldest first: the candidates for the orphaned-job sweep. */

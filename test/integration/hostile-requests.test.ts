@@ -80,7 +80,7 @@ describe('hostile requests', () => {
       const res = await rawRequest(port, `GET /api/v1/history?cursor=${cursor} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${apiKey}\r\nConnection: close\r\n\r\n`);
       assertJsonError(res, 400, cursor, /'cursor'/, ['invalid_parameter'], 'cursor');
     }
-    const issued = encodeCursor({ createdAt: new Date('2030-01-01T00:00:00.000Z'), id: 'c2c625a3-0fc9-44ba-90e4-25d37428607a' });
+    const issued = encodeCursor({ createdAt: '2030-01-01T00:00:00.000000Z', id: 'c2c625a3-0fc9-44ba-90e4-25d37428607a' });
     const ok = await rawRequest(port, `GET /api/v1/history?cursor=${issued} HTTP/1.1\r\nHost: x\r\nX-API-Key: ${apiKey}\r\nConnection: close\r\n\r\n`);
     assert.equal(ok.status, 200, ok.body);
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { creditBalance } from '../../infra/db/credits.js';
 import { failJobRecord, insertJob } from '../../infra/db/jobs.js';
 import { databaseCases } from '../support/databases.js';
@@ -201,6 +202,32 @@ for (const databaseCase of databaseCases()) {
       for (const id of ids) await api.waitForJob(id);
       const usage = await api.usage();
       assert.equal(usage.body.credits_remaining, 1000 - 5 * WAN_COST);
+    });
+
+    test('history pages skip no job made in the same millisecond as the last one on a page', async () => {
+      const { accountId, api } = await clientWith(10);
+      // Postgres keeps microseconds: three jobs inside one millisecond, and one on each side of it.
+      const times = ['2026-11-30 12:00:00.122999', '2026-11-30 12:00:00.123100', '2026-11-30 12:00:00.123500', '2026-11-30 12:00:00.123900', '2026-11-30 12:00:00.124000'];
+      const ids: string[] = [];
+      for (const at of times) {
+        const id = randomUUID();
+        ids.push(id);
+        await insertJob(pipeline.database.db, { id, accountId, model: 'wan2.1', prompt: `At ${at}`, params: {}, cost: WAN_COST, inputKey: `jobs/${id}/input` });
+        await sql`update jobs set created_at = ${at}::timestamp at time zone 'UTC' where id = ${id}::uuid`.execute(pipeline.database.db);
+      }
+      for (const limit of [1, 2]) {
+        const seen: string[] = [];
+        let query = `?limit=${limit}`;
+        for (let page = 0; page < 10; page++) {
+          const res = await api.history(query);
+          assert.equal(res.status, 200, JSON.stringify(res.body));
+          seen.push(...res.body.map((j) => String(j.id)));
+          const next = res.headers.get('x-next-cursor');
+          if (!next) break;
+          query = `?limit=${limit}&cursor=${next}`;
+        }
+        assert.deepEqual(seen, [...ids].reverse(), `limit=${limit}`);
+      }
     });
 
     test('history pages hold 20 jobs unless asked, at most 100, and each Link header leads to the next page', async () => {
