@@ -28,9 +28,9 @@ export function createQueueEstimator(deps: { db: Kysely<Database>; jobs: JobQueu
     return seconds;
   };
 
-  return async function estimate(job: { id: string; model: ModelId; created_at: Date }): Promise<QueueEstimate> {
+  return async function estimate(job: { id: string; model: ModelId }): Promise<QueueEstimate> {
     const [counts, stats, renderSeconds] = await Promise.all([
-      countWaitingJobs(deps.db, job.model, { createdAt: job.created_at, id: job.id }),
+      countWaitingJobs(deps.db, job.model, job.id),
       deps.jobs.queueStats(deps.engineQueues[job.model]),
       meanRenderSeconds(job.model),
     ]);

@@ -179,12 +179,15 @@ export async function listProcessingJobIdsBefore(db: Kysely<Database>, before: D
   return rows.map((r) => r.id);
 }
 
-/** PROCESSING jobs of a model that no worker has started rendering: those created before this one, and those rendering now. */
-export async function countWaitingJobs(db: Kysely<Database>, model: ModelId, job: { createdAt: Date; id: string }): Promise<{ ahead: number; rendering: number }> {
+/**
+ * PROCESSING jobs of a model that no worker has started rendering: those created before this one, and those rendering now.
+ * The job's own row gives its place: a created_at passed in from JavaScript would be cut to the millisecond.
+ */
+export async function countWaitingJobs(db: Kysely<Database>, model: ModelId, jobId: string): Promise<{ ahead: number; rendering: number }> {
   const row = await db
     .selectFrom('jobs')
     .select([
-      sql<number>`count(*) filter (where started_at is null and (created_at, id) < (${job.createdAt}, ${job.id}::uuid))::int`.as('ahead'),
+      sql<number>`count(*) filter (where started_at is null and (created_at, id) < (select j.created_at, j.id from jobs j where j.id = ${jobId}::uuid))::int`.as('ahead'),
       sql<number>`count(*) filter (where started_at is not null)::int`.as('rendering'),
     ])
     .where('status', '=', 'PROCESSING')

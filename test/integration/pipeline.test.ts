@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { creditBalance } from '../../infra/db/credits.js';
-import { failJobRecord, insertJob } from '../../infra/db/jobs.js';
+import { countWaitingJobs, failJobRecord, insertJob } from '../../infra/db/jobs.js';
 import { databaseCases } from '../support/databases.js';
 import { ApiClient, waitUntil } from '../support/http.js';
 import { startPipeline, startTemporalFixture, type Pipeline, type TemporalFixture } from '../support/pipeline.js';
@@ -228,6 +228,26 @@ for (const databaseCase of databaseCases()) {
         }
         assert.deepEqual(seen, [...ids].reverse(), `limit=${limit}`);
       }
+    });
+
+    test('a waiting job counts the jobs ahead of it to the microsecond', async () => {
+      const { accountId } = await clientWith(10);
+      // Veo: no test engine of this suite takes these jobs, so nothing starts them.
+      const times = ['2026-11-30 12:00:00.123100', '2026-11-30 12:00:00.123500', '2026-11-30 12:00:00.123900'];
+      const ids: string[] = [];
+      for (const at of times) {
+        const id = randomUUID();
+        ids.push(id);
+        await insertJob(pipeline.database.db, { id, accountId, model: 'veo3.1', prompt: `At ${at}`, params: {}, cost: 40, inputKey: `jobs/${id}/input` });
+        await sql`update jobs set created_at = ${at}::timestamp at time zone 'UTC' where id = ${id}::uuid`.execute(pipeline.database.db);
+      }
+      const before = await countWaitingJobs(pipeline.database.db, 'veo3.1', ids[0]!);
+      const counts = await Promise.all(ids.map((id) => countWaitingJobs(pipeline.database.db, 'veo3.1', id)));
+      assert.deepEqual(
+        counts.map((c) => c.ahead - before.ahead),
+        [0, 1, 2],
+      );
+      for (const id of ids) await failJobRecord(pipeline.database.db, id, { error: 'seeded', code: 'engine_error' });
     });
 
     test('history pages hold 20 jobs unless asked, at most 100, and each Link header leads to the next page', async () => {
