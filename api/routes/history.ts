@@ -53,7 +53,7 @@ export function historyRoutes(deps: HistoryDeps): Router<AuthState> {
     // The body stays the contract's bare array; paging travels in headers.
     const last = jobs.at(-1);
     if (found.length > limit && last) {
-      const next = encodeCursor({ createdAt: last.position, id: last.id });
+      const next = encodeCursor({ createdAt: last.created_at_exact, id: last.id });
       ctx.set('X-Next-Cursor', next);
       // The next page keeps the filters; only the cursor moves.
       const params = new URLSearchParams({ ...Object.fromEntries(Object.entries(ctx.query).filter(([k, v]) => typeof v === 'string' && k in historyQuerySchema.shape && k !== 'cursor')), limit: String(limit), cursor: next });

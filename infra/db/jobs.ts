@@ -143,7 +143,7 @@ export interface HistoryFilter {
   readonly createdBefore?: Date;
 }
 
-export type HistoryJob = Job & { readonly credits_charged: number; readonly position: string };
+export type HistoryJob = Job & { readonly credits_charged: number; readonly created_at_exact: string };
 
 /**
  * Newest first, keyset-paged on (created_at, id) so pages stay stable while new jobs arrive.
@@ -154,7 +154,7 @@ export async function listAccountJobs(
   accountId: string,
   page: { limit: number; after?: HistoryCursor; filter?: HistoryFilter },
 ): Promise<HistoryJob[]> {
-  let q = db.selectFrom('jobs').selectAll().select([creditsCharged.as('credits_charged'), exactCreatedAt.as('position')]).where('account_id', '=', accountId);
+  let q = db.selectFrom('jobs').selectAll().select([creditsCharged.as('credits_charged'), exactCreatedAt.as('created_at_exact')]).where('account_id', '=', accountId);
   const f = page.filter ?? {};
   if (f.status) q = q.where('status', '=', f.status);
   if (f.model) q = q.where('model', '=', f.model);
@@ -169,8 +169,8 @@ export async function listAccountJobs(
 
 /** Where a job stands in its account's history: the cursor of the page after it. */
 export async function historyPosition(db: Kysely<Database>, accountId: string, offset: number): Promise<HistoryCursor | undefined> {
-  const row = await db.selectFrom('jobs').select(['id', exactCreatedAt.as('position')]).where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').offset(offset).limit(1).executeTakeFirst();
-  return row && { createdAt: row.position, id: row.id };
+  const row = await db.selectFrom('jobs').select(['id', exactCreatedAt.as('created_at_exact')]).where('account_id', '=', accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').offset(offset).limit(1).executeTakeFirst();
+  return row && { createdAt: row.created_at_exact, id: row.id };
 }
 
 /** PROCESSING jobs recorded before `before`, oldest first: the candidates for the orphaned-job sweep. */
